@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Buddy page allocator over one contiguous, linearly mapped region
+ * (virt = virt_start + (phys - phys_start)). Orders 0..PAGE_ALLOC_MAX_ORDER-1
+ * (4 KiB to 128 KiB). Free lists are linked through per-page metadata, never
+ * through the free pages themselves, so a stray write into a free page cannot
+ * corrupt the allocator. The metadata array lives at the start of the region
+ * and is accounted as reserved.
+ *
+ * The pool itself takes no lock; the kernel wraps it (kernel/mm/mm.c).
+ * Misuse that only a bug can cause (freeing a pointer that is not the start
+ * of an allocated block, a double free, a pointer outside the pool) is caught
+ * by an always-on CHECK().
+ */
+#ifndef SVSM_MM_PAGE_ALLOC_H
+#define SVSM_MM_PAGE_ALLOC_H
+
+#include <svsm/types.h>
+
+#define PAGE_ALLOC_MAX_ORDER 6 /* orders 0..5 */
+
+enum page_type {
+	PAGE_TYPE_FREE = 0,      /* head of a free block */
+	PAGE_TYPE_ALLOCATED = 1, /* head of an allocated block */
+	PAGE_TYPE_SLAB = 2,      /* order-0 page owned by the heap */
+	PAGE_TYPE_COMPOUND = 3,  /* tail page of a larger block */
+	PAGE_TYPE_RESERVED = 15, /* metadata or otherwise unusable */
+};
+
+/* Per-page metadata, 16 bytes. */
+struct page_info {
+	u8 type;  /* enum page_type */
+	u8 order; /* block order for FREE/ALLOCATED heads */
+	u16 flags;
+	u32 reserved;
+	u64 data; /* FREE: next free page index (PAGE_NONE ends); SLAB: owner */
+};
+
+#define PAGE_NONE (~0ULL)
+
+struct page_pool {
+	virt_addr_t virt_start;
+	phys_addr_t phys_start;
+	u64 npages;
+	struct page_info *meta; /* npages entries, inside the region */
+	u64 meta_pages;
+	u64 free_head[PAGE_ALLOC_MAX_ORDER];
+	u64 nr_blocks[PAGE_ALLOC_MAX_ORDER]; /* blocks of this order in the pool */
+	u64 nr_free[PAGE_ALLOC_MAX_ORDER];   /* free blocks of this order */
+};
+
+struct page_pool_stats {
+	u64 total_blocks[PAGE_ALLOC_MAX_ORDER];
+	u64 free_blocks[PAGE_ALLOC_MAX_ORDER];
+	u64 total_pages; /* usable pages (metadata excluded) */
+	u64 free_pages;
+};
+
+/*
+ * Sets up a pool over npages pages at virt/phys (both page aligned).
+ * Returns 0, or -SVSM_EINVAL if the region is too small or misaligned.
+ */
+int page_pool_init(struct page_pool *pool, virt_addr_t virt, phys_addr_t phys,
+		   u64 npages);
+
+/* Returns the virtual address of a 2^order-page block, or NULL if none. */
+void *page_pool_alloc(struct page_pool *pool, unsigned int order);
+
+/* Frees a block returned by page_pool_alloc(); merges buddies. */
+void page_pool_free(struct page_pool *pool, void *va);
+
+/* Metadata of the page containing va, or NULL if va is outside the pool. */
+struct page_info *page_pool_info(struct page_pool *pool, const void *va);
+/* Virtual address of the first byte of the page that `info` describes. */
+void *page_pool_page_va(struct page_pool *pool, const struct page_info *info);
+
+bool page_pool_contains(const struct page_pool *pool, const void *va);
+phys_addr_t page_pool_virt_to_phys(const struct page_pool *pool, const void *va);
+void *page_pool_phys_to_virt(const struct page_pool *pool, phys_addr_t pa);
+
+void page_pool_get_stats(const struct page_pool *pool,
+			 struct page_pool_stats *stats);
+
+/*
+ * Prints the guide's table through log_info():
+ *   "Order-00: total pages:    11 free pages:     1" (one line per order)
+ *   "Total memory: 476KiB free memory: 428KiB"
+ * "total pages" counts blocks of that order, as upstream does.
+ */
+void page_pool_print(const struct page_pool *pool);
+
+#endif

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * 4-level x86-64 page tables. The code only computes and stores entries; it
+ * reaches page-table memory through the ops (so host tests run it on fake
+ * memory) and flushes the TLB through arch_flush_tlb_page().
+ *
+ * Mappings use abstract flags (PGT_*), turned into PTE bits here, plus the
+ * platform's encryption mask (the SNP C-bit) ORed into every entry's address.
+ */
+#ifndef SVSM_MM_PGTABLE_H
+#define SVSM_MM_PGTABLE_H
+
+#include <svsm/types.h>
+
+#define PGT_WRITE BIT(0)   /* writable; without it read-only */
+#define PGT_EXEC BIT(1)    /* executable; without it NX */
+#define PGT_USER BIT(2)
+#define PGT_GLOBAL BIT(3)
+#define PGT_UNCACHED BIT(4) /* PCD|PWT, for MMIO */
+#define PGT_4K_ONLY BIT(5)  /* never use 2 MiB pages for this request */
+
+struct pgtable_ops {
+	/* Returns the physical address of a zeroed 4 KiB page, or 0. */
+	phys_addr_t (*alloc_page)(void *ctx);
+	void (*free_page)(void *ctx, phys_addr_t pa);
+	/* Pointer through which the page-table page at pa can be accessed. */
+	void *(*phys_to_virt)(void *ctx, phys_addr_t pa);
+	void *ctx;
+};
+
+struct pgtable {
+	phys_addr_t root; /* physical address of the PML4 */
+	const struct pgtable_ops *ops;
+	u64 enc_mask; /* ORed into every entry (C-bit), 0 on native */
+};
+
+struct pgtable_walk_result {
+	phys_addr_t pa;   /* physical address va translates to */
+	u64 page_size;    /* 4 KiB, 2 MiB or 1 GiB */
+	u64 pte;          /* the leaf entry */
+	unsigned int level; /* 1 = PT, 2 = PD, 3 = PDPT */
+};
+
+/* Allocates an empty PML4. Returns 0 or -SVSM_ENOMEM. */
+int pgtable_init(struct pgtable *pt, const struct pgtable_ops *ops, u64 enc_mask);
+/* Adopts an existing PML4 at root. */
+void pgtable_adopt(struct pgtable *pt, const struct pgtable_ops *ops,
+		   u64 enc_mask, phys_addr_t root);
+
+/*
+ * Maps [va, va+size) to [pa, pa+size). va, pa and size must be 4 KiB aligned
+ * and va canonical; 2 MiB pages are used where va and pa are both 2 MiB
+ * aligned and at least 2 MiB remain (unless PGT_4K_ONLY). Fails with
+ * -SVSM_EEXIST if any page is already mapped (nothing is changed then),
+ * -SVSM_EINVAL on bad alignment, -SVSM_ENOMEM when a table page cannot be
+ * allocated (pages mapped so far are unmapped again).
+ */
+int pgtable_map(struct pgtable *pt, virt_addr_t va, phys_addr_t pa, u64 size,
+		u64 flags);
+
+/*
+ * Unmaps [va, va+size): 4 KiB aligned; a 2 MiB page partly covered is split
+ * first. Unmapped holes are skipped. Returns 0, -SVSM_EINVAL, -SVSM_ENOMEM.
+ */
+int pgtable_unmap(struct pgtable *pt, virt_addr_t va, u64 size);
+
+/* Changes the flags of every mapped page in [va, va+size) (splits 2 MiB). */
+int pgtable_protect(struct pgtable *pt, virt_addr_t va, u64 size, u64 flags);
+
+/* Translates va. Returns 0 or -SVSM_ENOENT if not mapped. */
+int pgtable_walk(const struct pgtable *pt, virt_addr_t va,
+		 struct pgtable_walk_result *res);
+
+/* Converts PGT_* flags to PTE bits for a 4 KiB entry (no address). */
+u64 pgtable_flags_to_pte(u64 flags);
+
+/* Frees every table page below the root (not the mapped memory). */
+void pgtable_destroy(struct pgtable *pt);
+
+#endif
