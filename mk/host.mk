@@ -7,12 +7,12 @@ HOST_ASAN_OBJ := $(BUILD)/host-asan
 HOST_FUZZ_OBJ := $(BUILD)/host-fuzz
 
 HOST_WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
-HOST_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -DSVSM_HOST -Iinclude \
+HOST_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -DSVSM_HOST -Iinclude -Ikernel/arch/fake/include \
 	-O2 -g -fno-strict-aliasing $(HOST_WARN)
 HOST_ASAN_CFLAGS := $(filter-out -O2,$(HOST_CFLAGS)) -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 HOST_ASAN_LDFLAGS := -fsanitize=address,undefined
-FUZZ_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -DSVSM_HOST -DSVSM_FUZZ -Iinclude \
+FUZZ_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -DSVSM_HOST -DSVSM_FUZZ -Iinclude -Ikernel/arch/fake/include \
 	-O1 -g -fno-omit-frame-pointer $(HOST_WARN) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 

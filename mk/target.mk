@@ -3,20 +3,21 @@
 # (64-bit), then the IGVM file and svsm.bin.
 
 ifneq ($(NEED_CONFIG),)
+ifneq ($(CFG_OUTPUT),)
 
 GCC_INC := $(shell $(CC) -print-file-name=include)
 OPT_FLAGS := $(if $(filter 1,$(RELEASE)),-O2 -DNDEBUG,-O2 -DDEBUG)
 
-TARGET_CFLAGS := -std=c11 -ffreestanding -nostdinc -isystem $(GCC_INC) -Iinclude \
+TARGET_CFLAGS := -std=c11 -ffreestanding -nostdinc -isystem $(GCC_INC) -Iinclude -Ikernel/arch/x86/include \
 	-Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -fno-stack-protector \
 	-fno-strict-aliasing -fno-common -fcf-protection=none -g $(OPT_FLAGS) \
 	-mgeneral-regs-only -fno-asynchronous-unwind-tables -ffunction-sections
-TARGET_ASFLAGS := -Iinclude -D__ASSEMBLY__
+TARGET_ASFLAGS := -D__ASSEMBLY__ -Wa,--noexecstack
 
 LOADER_CFLAGS := $(TARGET_CFLAGS) -m32 -march=i686 -fno-pic -Os -DSVSM_LOADER
 STAGE2_CFLAGS := $(TARGET_CFLAGS) -m64 -mno-red-zone -fno-pic -mcmodel=small \
 	-fno-omit-frame-pointer -DSVSM_STAGE2
-KERNEL_CFLAGS := $(TARGET_CFLAGS) -m64 -mno-red-zone -fpie -fvisibility=hidden \
+KERNEL_CFLAGS := $(TARGET_CFLAGS) -m64 -mno-red-zone -fpie -include svsm/hidden.h \
 	-mcmodel=small -fno-omit-frame-pointer -DSVSM_KERNEL $(FEATURE_DEFS) \
 	-DACPI_RSDP_PATH='"$(ACPI_RSDP_PATH)"' -DACPI_TABLES_PATH='"$(ACPI_TABLES_PATH)"' \
 	$(if $(filter test,$(CFG_KERNEL_TYPE)),-DSVSM_TEST_IN_SVSM)
@@ -32,10 +33,11 @@ $(call update_stamp,$(KERNEL_STAMP),$(KERNEL_CFLAGS))
 LIB_SRCS := lib/printf.c lib/string.c lib/crc32.c lib/log.c lib/strerror.c
 
 LOADER_SRCS := boot/loader/entry.S $(sort $(wildcard boot/loader/*.c)) \
-	lib/igvm_parse.c lib/crc32.c lib/string.c lib/printf.c
+	lib/igvm_parse.c lib/crc32.c lib/string.c lib/printf.c kernel/drivers/uart.c \
+	kernel/arch/x86/io.c
 STAGE2_SRCS := boot/stage2/entry.S $(sort $(wildcard boot/stage2/*.c)) \
 	kernel/mm/page_alloc.c kernel/mm/pgtable.c kernel/drivers/uart.c \
-	kernel/arch/x86/io.c $(LIB_SRCS)
+	kernel/arch/x86/io.c kernel/arch/x86/tlb.c lib/elf.c $(LIB_SRCS)
 KERNEL_SRCS := $(sort $(shell find kernel -path kernel/arch/fake -prune -o \( -name '*.c' -o -name '*.S' \) -print)) \
 	$(LIB_SRCS) $(if $(filter test,$(CFG_KERNEL_TYPE)),$(sort $(wildcard tests/in-svsm/*.c)))
 
@@ -62,7 +64,7 @@ $(eval $(call component_rules,kernel,KERNEL))
 
 $(OBJ)/loader.elf: $(LOADER_OBJS) boot/loader/loader.ld
 	$(call say,LD,$@)
-	$(Q)$(LD) -m elf_i386 -nostdlib -static -T boot/loader/loader.ld --gc-sections -o $@ $(LOADER_OBJS)
+	$(Q)$(LD) -m elf_i386 -nostdlib -static --no-warn-rwx-segments -z noexecstack -T boot/loader/loader.ld --gc-sections -o $@ $(LOADER_OBJS)
 
 $(OBJ)/loader.bin: $(OBJ)/loader.elf
 	$(call say,OBJCOPY,$@)
@@ -106,4 +108,5 @@ $(SVSM_BIN): $(OBJ)/loader.bin $(IGVM_FILE) $(BIN)/mksvsmbin
 all: $(SVSM_BIN) $(BIN)/$(CFG_KERNEL_ELF) tools
 igvm: $(IGVM_FILE)
 
+endif
 endif

@@ -13,11 +13,12 @@
 typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
-typedef uint64_t u64;
+/* long long on every target, so that "%llx" fits u64 in 32- and 64-bit code. */
+typedef unsigned long long u64;
 typedef int8_t s8;
 typedef int16_t s16;
 typedef int32_t s32;
-typedef int64_t s64;
+typedef long long s64;
 
 /*
  * Physical and virtual addresses are plain integers: a phys_addr_t can never be

@@ -68,6 +68,6 @@ struct svsm_boot_params {
 	struct svsm_fw_info firmware;
 	u8 reserved[32];
 } __packed;
-STATIC_ASSERT_SIZE(struct svsm_boot_params, 280);
+STATIC_ASSERT_SIZE(struct svsm_boot_params, 272);
 
 #endif

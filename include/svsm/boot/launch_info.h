@@ -40,6 +40,6 @@ struct svsm_launch_info {
 	u64 stage2_pt_root_pa; /* stage2's page tables, still loaded at entry */
 	u64 reserved[4];
 } __packed;
-STATIC_ASSERT_SIZE(struct svsm_launch_info, 208);
+STATIC_ASSERT_SIZE(struct svsm_launch_info, 192);
 
 #endif

@@ -48,6 +48,8 @@ struct igvm_file {
 	u32 declared_masks; /* OR of every platform mask */
 	u8 area_state[IGVM_MAX_PARAM_AREAS];
 	u64 area_size[IGVM_MAX_PARAM_AREAS];
+	u32 id_block_masks; /* platform masks that have an SNP ID block */
+	u32 pt_reloc_masks; /* masks that have a page-table relocation */
 };
 
 struct igvm_record {
@@ -76,7 +78,9 @@ void igvm_iter_init(struct igvm_iter *it, struct igvm_file *file);
 /*
  * Returns 1 and fills *rec for the next valid record, 0 at the end, or a
  * negative SVSM_E* with *err set. A record that fails a check is never
- * returned.
+ * returned, and the walk must stop at the first error. Reaching the end of a
+ * file that declared no platform is an error. igvm_iter_init() resets the
+ * per-walk state in *file, so a file can be walked several times.
  */
 int igvm_next(struct igvm_iter *it, struct igvm_record *rec,
 	      struct igvm_error *err);
@@ -114,9 +118,19 @@ void igvm_range_set_init(struct igvm_range_set *set, struct igvm_range *storage,
 			 u32 capacity);
 /*
  * Adds [start, end). Returns 0, -SVSM_EEXIST if it overlaps a range already in
- * the set (*clash set to that range), or -SVSM_ENOMEM if the set is full.
+ * the set (*clash set to that range; clash may be NULL), -SVSM_ENOMEM if the
+ * set is full, or -SVSM_EINVAL if start >= end. On failure the set is
+ * unchanged. Both the lookup and the insertion are a binary search plus one
+ * memmove, so thousands of ranges are fine.
  */
 int igvm_range_set_add(struct igvm_range_set *set, u64 start, u64 end,
 		       struct igvm_range *clash);
+
+/*
+ * True if [start, end) overlaps a range in the set; *clash (may be NULL) is
+ * then the lowest such range. The set is not modified.
+ */
+bool igvm_range_set_find(const struct igvm_range_set *set, u64 start, u64 end,
+			 struct igvm_range *clash);
 
 #endif

@@ -24,14 +24,21 @@ struct slab; /* private to heap.c */
 struct heap_class {
 	struct slab *partial; /* slabs with at least one free object */
 	struct slab *full;    /* slabs with none */
-	u64 nr_slabs;
-	u64 nr_free_objects;
+	/*
+	 * At most one empty slab, kept while the class has other slabs so
+	 * that allocating and freeing around a slab boundary does not go to
+	 * the page pool every time.
+	 */
+	struct slab *empty;
+	u64 nr_slabs;        /* including `empty` */
+	u64 nr_free_objects; /* including those of `empty` */
 };
 
 struct heap {
 	struct page_pool *pool;
 	struct heap_class classes[HEAP_NR_CLASSES];
-	struct slab *desc_free; /* spare slab descriptors */
+	struct slab *desc_free; /* descriptor pages with a free descriptor */
+	u64 nr_large;           /* live allocations above the largest class */
 	u64 allocated_bytes;    /* sum of rounded-up sizes of live objects */
 };
 
@@ -42,8 +49,15 @@ struct heap_stats {
 	u64 allocated_bytes;
 };
 
+/*
+ * The heap takes pages from `pool` only when needed and gives every page back
+ * once all its objects are freed, so an empty heap holds no page.
+ */
 void heap_init(struct heap *heap, struct page_pool *pool);
-/* Returns NULL when size is 0, above HEAP_MAX_ALLOC, or memory is exhausted. */
+/*
+ * Returns NULL when size is 0, above HEAP_MAX_ALLOC, or memory is exhausted.
+ * Objects are aligned to their size class (32..2048); larger ones to a page.
+ */
 void *heap_alloc(struct heap *heap, size_t size);
 void *heap_zalloc(struct heap *heap, size_t size);
 /* NULL is ignored; anything else must come from heap_alloc (CHECK). */

@@ -32,11 +32,24 @@ struct page_info {
 	u8 type;  /* enum page_type */
 	u8 order; /* block order for FREE/ALLOCATED heads */
 	u16 flags;
-	u32 reserved;
-	u64 data; /* FREE: next free page index (PAGE_NONE ends); SLAB: owner */
+	union {
+		u32 reserved;
+		/* FREE head: previous free page index (PAGE_PREV_NONE: first) */
+		u32 prev;
+	};
+	/*
+	 * FREE: next free page index (PAGE_NONE ends); SLAB: owner;
+	 * ALLOCATED: owner cookie, 0 from page_pool_alloc() (the heap puts
+	 * its own address there to recognise its large allocations).
+	 */
+	u64 data;
 };
+STATIC_ASSERT_SIZE(struct page_info, 16);
 
 #define PAGE_NONE (~0ULL)
+#define PAGE_PREV_NONE (~0U)
+/* Free lists store 32-bit prev indices, which bounds the pool size. */
+#define PAGE_POOL_MAX_PAGES ((u64)PAGE_PREV_NONE)
 
 struct page_pool {
 	virt_addr_t virt_start;
@@ -58,12 +71,17 @@ struct page_pool_stats {
 
 /*
  * Sets up a pool over npages pages at virt/phys (both page aligned).
- * Returns 0, or -SVSM_EINVAL if the region is too small or misaligned.
+ * Returns 0, or -SVSM_EINVAL if the region is too small (no page left after
+ * the metadata), too large (PAGE_POOL_MAX_PAGES), wraps around, or is
+ * misaligned.
  */
 int page_pool_init(struct page_pool *pool, virt_addr_t virt, phys_addr_t phys,
 		   u64 npages);
 
-/* Returns the virtual address of a 2^order-page block, or NULL if none. */
+/*
+ * Returns the virtual address of a 2^order-page block, or NULL if none is
+ * free or order >= PAGE_ALLOC_MAX_ORDER. A failed call changes nothing.
+ */
 void *page_pool_alloc(struct page_pool *pool, unsigned int order);
 
 /* Frees a block returned by page_pool_alloc(); merges buddies. */

@@ -48,33 +48,44 @@ void pgtable_adopt(struct pgtable *pt, const struct pgtable_ops *ops,
 		   u64 enc_mask, phys_addr_t root);
 
 /*
- * Maps [va, va+size) to [pa, pa+size). va, pa and size must be 4 KiB aligned
- * and va canonical; 2 MiB pages are used where va and pa are both 2 MiB
- * aligned and at least 2 MiB remain (unless PGT_4K_ONLY). Fails with
- * -SVSM_EEXIST if any page is already mapped (nothing is changed then),
- * -SVSM_EINVAL on bad alignment, -SVSM_ENOMEM when a table page cannot be
- * allocated (pages mapped so far are unmapped again).
+ * Maps [va, va+size) to [pa, pa+size). va, pa and size must be 4 KiB aligned,
+ * size non-zero, the va range canonical (within one half), and the pa range
+ * below both 2^52 and the lowest bit of enc_mask; 2 MiB pages are used where
+ * va and pa are both 2 MiB aligned, at least 2 MiB remain and no page table
+ * is already there (unless PGT_4K_ONLY). Fails with -SVSM_EEXIST if any page
+ * is already mapped (nothing is changed then), -SVSM_EINVAL on bad alignment,
+ * range or unknown flags, -SVSM_ENOMEM when a table page cannot be allocated
+ * (pages mapped so far are unmapped again; table pages stay). No TLB flush.
  */
 int pgtable_map(struct pgtable *pt, virt_addr_t va, phys_addr_t pa, u64 size,
 		u64 flags);
 
 /*
- * Unmaps [va, va+size): 4 KiB aligned; a 2 MiB page partly covered is split
- * first. Unmapped holes are skipped. Returns 0, -SVSM_EINVAL, -SVSM_ENOMEM.
+ * Unmaps [va, va+size): 4 KiB aligned; a 2 MiB or 1 GiB page partly covered
+ * is split first. Unmapped holes are skipped; emptied table pages are kept.
+ * Returns 0, -SVSM_EINVAL, or -SVSM_ENOMEM when a split has no table page
+ * (no translation has changed then). Flushes each unmapped page locally.
  */
 int pgtable_unmap(struct pgtable *pt, virt_addr_t va, u64 size);
 
-/* Changes the flags of every mapped page in [va, va+size) (splits 2 MiB). */
+/*
+ * Sets the flags of every mapped page in [va, va+size), splitting like
+ * pgtable_unmap(), with the same return values. The new flags replace every
+ * attribute bit of the leaf; PGT_4K_ONLY is ignored.
+ */
 int pgtable_protect(struct pgtable *pt, virt_addr_t va, u64 size, u64 flags);
 
-/* Translates va. Returns 0 or -SVSM_ENOENT if not mapped. */
+/* Translates va. Returns 0, or -SVSM_ENOENT if unmapped or non-canonical. */
 int pgtable_walk(const struct pgtable *pt, virt_addr_t va,
 		 struct pgtable_walk_result *res);
 
 /* Converts PGT_* flags to PTE bits for a 4 KiB entry (no address). */
 u64 pgtable_flags_to_pte(u64 flags);
 
-/* Frees every table page below the root (not the mapped memory). */
+/*
+ * Frees every table page, the PML4 included, of both halves (not the mapped
+ * memory) and sets pt->root to 0; a no-op if it is already 0.
+ */
 void pgtable_destroy(struct pgtable *pt);
 
 #endif

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The platform interface: everything that differs between a plain VM
+ * (native) and SEV-SNP. Drivers reach hardware only through it.
+ */
+#ifndef SVSM_PLATFORM_H
+#define SVSM_PLATFORM_H
+
+#include <svsm/io.h>
+#include <svsm/types.h>
+
+struct platform {
+	u32 type; /* SVSM_PLATFORM_* */
+	const char *name;
+	const struct io_ops *io;
+	/* Stops the SVSM for good (SNP: asks the hypervisor to terminate). */
+	__noreturn void (*terminate)(u32 reason);
+};
+
+/* Selects the platform for `type`. Returns 0 or -SVSM_ENOTSUP. */
+int platform_init(u32 type);
+const struct platform *platform_get(void);
+const struct io_ops *platform_io(void);
+__noreturn void platform_terminate(u32 reason);
+
+extern const struct platform native_platform;
+
+#endif

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+#include <svsm/boot/layout.h>
+#include <svsm/errno.h>
+#include <svsm/platform.h>
+
+static const struct platform *current = &native_platform;
+
+int platform_init(u32 type)
+{
+	switch (type) {
+	case SVSM_PLATFORM_NATIVE:
+		current = &native_platform;
+		return 0;
+	default:
+		return -SVSM_ENOTSUP;
+	}
+}
+
+const struct platform *platform_get(void)
+{
+	return current;
+}
+
+const struct io_ops *platform_io(void)
+{
+	return current->io;
+}
+
+void platform_terminate(u32 reason)
+{
+	current->terminate(reason);
+}

@@ -1,0 +1,3 @@
+# SPDX-License-Identifier: MIT
+HOST_TOOLS += mksvsmbin
+mksvsmbin_SRCS := tools/mksvsmbin/mksvsmbin.c
