@@ -156,7 +156,8 @@ static int open_bounds(struct igvm_file *f, struct igvm_error *err)
 		return fail(err, 12, "variable headers outside the file");
 	}
 	if (!IS_ALIGNED(len, 8)) {
-		return fail(err, 12, "variable header size not a multiple of 8");
+		return fail(err, 12,
+			    "variable header size not a multiple of 8");
 	}
 	f->vh_offset = off;
 	f->vh_end = off + len;
@@ -379,8 +380,9 @@ static int check_relocatable(const struct ctx *c)
 	    (align & (align - 1))) {
 		return fail(c->err, c->at + 8, "bad relocation alignment");
 	}
-	for (u32 off = 16; off <= 40; off += 8) {
-		if (off != 24 && !IS_ALIGNED(rd64(c->b + off), align)) {
+	/* relocation_region_gpa, minimum and maximum_relocation_gpa */
+	for (u32 off = 16; off <= 40; off += off == 16 ? 16 : 8) {
+		if (!IS_ALIGNED(rd64(c->b + off), align)) {
 			return fail(c->err, c->at + off, "misaligned gpa");
 		}
 	}
@@ -400,7 +402,8 @@ static int check_pt_relocation(const struct ctx *c)
 		ret = check_zero(c, 7, 1);
 	}
 	if (!ret) {
-		ret = check_page_aligned(c, 8, rd64(c->b + 8), "misaligned gpa");
+		ret = check_page_aligned(c, 8, rd64(c->b + 8),
+					 "misaligned gpa");
 	}
 	if (!ret) {
 		ret = check_page_aligned(c, 16, size, "misaligned size");
@@ -460,7 +463,8 @@ static int check_parameter_area(const struct ctx *c)
 		return fail(c->err, c->at, "bad parameter area size");
 	}
 	if (index >= IGVM_MAX_PARAM_AREAS) {
-		return fail(c->err, c->at + 8, "parameter area index too large");
+		return fail(c->err, c->at + 8,
+			    "parameter area index too large");
 	}
 	if (c->f->area_state[index] != IGVM_AREA_UNUSED) {
 		return fail(c->err, c->at + 8, "parameter area declared twice");
@@ -528,7 +532,8 @@ static int check_parameter_insert(const struct ctx *c)
 	}
 	if (!ret && index < IGVM_MAX_PARAM_AREAS &&
 	    c->f->area_state[index] == IGVM_AREA_INSERTED) {
-		return fail(c->err, c->at + 12, "parameter area inserted twice");
+		return fail(c->err, c->at + 12,
+			    "parameter area inserted twice");
 	}
 	if (!ret) {
 		ret = check_area_live(c, 12);
@@ -584,14 +589,16 @@ static int check_vbs_context(const struct ctx *c, u32 fo)
 	return 0;
 }
 
-static int check_vp_data(const struct ctx *c, const struct igvm_platform_info *p)
+static int check_vp_data(const struct ctx *c,
+			 const struct igvm_platform_info *p)
 {
 	u64 gpa = rd64(c->b);
 	u32 fo = rd32(c->b + 12);
 	const u8 *page;
 
 	if (p->type == IGVM_PLATFORM_TDX) {
-		return fail(c->err, c->at + 8, "VP context not allowed for TDX");
+		return fail(c->err, c->at + 8,
+			    "VP context not allowed for TDX");
 	}
 	if (p->type != IGVM_PLATFORM_SEV_SNP &&
 	    p->type != IGVM_PLATFORM_SEV_ES) {
@@ -681,7 +688,8 @@ static int check_snp_id_block(const struct ctx *c)
 	snp = find_platform_type(c->f, IGVM_PLATFORM_SEV_SNP);
 	if (!snp || !(mask & snp->mask) ||
 	    (mask & c->f->declared_masks & ~snp->mask)) {
-		return fail(c->err, c->at, "ID block mask is not the SNP platform");
+		return fail(c->err, c->at,
+			    "ID block mask is not the SNP platform");
 	}
 	if (c->f->id_block_masks & snp->mask) {
 		return fail(c->err, c->at, "SNP ID block given twice");
@@ -729,7 +737,7 @@ static int check_record(struct ctx *c, u32 type)
 	}
 }
 
-/* --- iteration ------------------------------------------------------------- */
+/* --- iteration ------------------------------------------------------------ */
 
 void igvm_iter_init(struct igvm_iter *it, struct igvm_file *file)
 {
@@ -830,7 +838,7 @@ int igvm_next(struct igvm_iter *it, struct igvm_record *rec,
 	return 1;
 }
 
-/* --- range sets ------------------------------------------------------------ */
+/* --- range sets ----------------------------------------------------------- */
 
 void igvm_range_set_init(struct igvm_range_set *set, struct igvm_range *storage,
 			 u32 capacity)

@@ -10,7 +10,7 @@ ifeq ($(V),1)
   say = @true
 else
   Q := @
-  say = @printf '  %-8s %s\n' $(1) $(2)
+  say = @printf '  %-8s %s\n' '$(1)' '$(2)'
 endif
 
 RELEASE ?=

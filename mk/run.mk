@@ -8,8 +8,8 @@ TEST_CONFIG := configs/test/qemu-test-target.json
 .PHONY: run test-in-svsm e2e check lint bench
 
 ifneq ($(NEED_CONFIG),)
-run: $(SVSM_BIN) $(IGVM_FILE)
-	QEMU=$(QEMU) IGVM=$(IGVM_FILE) SVSM_BIN=$(SVSM_BIN) scripts/launch_guest.sh
+run: all
+	QEMU=$(QEMU) IGVM=$(IGVM_FILE) scripts/launch_guest.sh
 endif
 
 # Builds the test kernel from its own config, then boots it.
@@ -33,4 +33,4 @@ check: | $(SETUP_STAMP)
 
 bench: | $(SETUP_STAMP)
 	$(Q)$(MAKE) --no-print-directory all tools
-	$(Q)scripts/bench.sh
+	$(Q)python3 scripts/bench.py $(OBJ)

@@ -104,8 +104,11 @@ $(SVSM_BIN): $(OBJ)/loader.bin $(IGVM_FILE) $(BIN)/mksvsmbin
 	$(call say,MKBIN,$@)
 	$(Q)$(BIN)/mksvsmbin --loader $(OBJ)/loader.bin --igvm $(IGVM_FILE) --output $@
 
+$(BIN)/svsm-loader.bin: $(OBJ)/loader.bin
+	$(Q)mkdir -p $(@D) && cp $< $@
+
 .PHONY: all igvm
-all: $(SVSM_BIN) $(BIN)/$(CFG_KERNEL_ELF) tools
+all: $(SVSM_BIN) $(BIN)/$(CFG_KERNEL_ELF) $(BIN)/svsm-loader.bin tools
 igvm: $(IGVM_FILE)
 
 endif

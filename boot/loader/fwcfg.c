@@ -80,6 +80,13 @@ static void add_ram(struct machine_info *info, u64 start, u64 len)
 
 	if (!len || !add_no_overflow(start, len, &end) || info->nram >= E820_MAX)
 		return;
+	/* Only whole pages are usable RAM (and rounding must not wrap). */
+	end = ALIGN_DOWN(end, PAGE_SIZE);
+	if (end - start < PAGE_SIZE)
+		return;
+	start = ALIGN_UP(start, PAGE_SIZE);
+	if (start >= end)
+		return;
 	info->ram[info->nram].start = start;
 	info->ram[info->nram].end = end;
 	info->nram++;

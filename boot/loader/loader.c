@@ -177,18 +177,23 @@ static void put_u32(u8 *area, u32 off, u32 v)
 	memcpy(area + off, &v, sizeof(v));
 }
 
-/* Writes the e820 RAM ranges as IGVM memory map entries, sorted by GPA. */
+/*
+ * Writes the e820 RAM ranges as IGVM memory map entries, sorted by GPA and
+ * terminated by an all-zero entry. Ranges that overlap an earlier one (a
+ * confused or hostile fw_cfg) are left out rather than reported twice.
+ */
 static void fill_memory_map(const struct loader_state *s, u8 *dst, u32 room,
 			    u32 off)
 {
 	struct igvm_memory_map_entry e;
 	u32 max_entries = room / (u32)sizeof(e);
 	u64 last = 0;
+	u32 n;
 
 	if (s->machine.nram + 1 > max_entries)
 		loader_fail("memory map does not fit its parameter area (offset 0x%x)",
 			    off);
-	for (u32 n = 0; n < s->machine.nram; n++) {
+	for (n = 0; n < s->machine.nram; n++) {
 		const struct e820_range *best = NULL;
 
 		for (u32 i = 0; i < s->machine.nram; i++) {
@@ -197,6 +202,8 @@ static void fill_memory_map(const struct loader_state *s, u8 *dst, u32 room,
 			if (r->start >= last && (!best || r->start < best->start))
 				best = r;
 		}
+		if (!best)
+			break;
 		memset(&e, 0, sizeof(e));
 		e.starting_gpa_page_number = best->start >> PAGE_SHIFT;
 		e.number_of_pages = (best->end - best->start) >> PAGE_SHIFT;
@@ -204,6 +211,7 @@ static void fill_memory_map(const struct loader_state *s, u8 *dst, u32 room,
 		memcpy(dst + n * sizeof(e), &e, sizeof(e));
 		last = best->end;
 	}
+	memset(dst + n * sizeof(e), 0, sizeof(e));
 }
 
 static void use_parameter(struct loader_state *s, const struct igvm_record *rec)

@@ -40,24 +40,49 @@ static bool map_contains(const struct igvm_memory_map_entry *map, u64 n,
 	return false;
 }
 
+/* The top `size` bytes (2 MiB aligned) of the highest RAM range. */
+static u64 top_of_ram(const struct igvm_memory_map_entry *map, u64 n, u64 size)
+{
+	u64 best = 0;
+
+	for (u64 i = 0; i < n && map[i].number_of_pages; i++) {
+		u64 s = map[i].starting_gpa_page_number << PAGE_SHIFT;
+		u64 e = ALIGN_DOWN(s + (map[i].number_of_pages << PAGE_SHIFT),
+				   PAGE_SIZE_2M);
+
+		if (map[i].entry_type == IGVM_MEMORY_NORMAL && e > s &&
+		    e - s >= size && e - size > best)
+			best = e - size;
+	}
+	return best;
+}
+
 void stage2_find_kernel_region(const struct svsm_boot_params *bp,
 			       struct stage2_region *region)
 {
 	const struct igvm_memory_map_entry *map;
 	u64 base = bp->kernel_region_start, size = bp->kernel_region_size;
-	u64 end;
+	u64 n, end;
 
 	if (!IS_ALIGNED(base, PAGE_SIZE_2M) || !IS_ALIGNED(size, PAGE_SIZE_2M) ||
 	    size < KERNEL_REGION_MIN_SIZE || !add_no_overflow(base, size, &end))
 		stage2_fail("kernel region 0x%llx+0x%llx is not a 2 MiB aligned range of at least 0x%llx bytes",
 			    base, size, KERNEL_REGION_MIN_SIZE);
 	map = low_ptr(bp->memory_map_gpa, bp->memory_map_size, "memory map");
-	if (!map_contains(map, bp->memory_map_size / sizeof(*map), base, end))
+	n = bp->memory_map_size / sizeof(*map);
+	if (!base) {
+		base = top_of_ram(map, n, size);
+		end = base + size;
+		if (base < KERNEL_REGION_MIN_BASE)
+			stage2_fail("no RAM range can hold the 0x%llx-byte kernel region; give the VM more memory",
+				    size);
+	}
+	if (!map_contains(map, n, base, end))
 		stage2_fail("kernel region 0x%016llx-0x%016llx is not guest RAM; give the VM more memory",
 			    base, end);
 	if (ranges_overlap(base, size, 0, LOWMEM_END) ||
 	    ranges_overlap(base, size, bp->kernel_elf_start,
-			   bp->kernel_elf_size))
+			   bp->kernel_elf_size + 3 * PAGE_SIZE))
 		stage2_fail("kernel region 0x%llx-0x%llx overlaps boot data", base,
 			    end);
 	region->phys = base;

@@ -73,6 +73,8 @@ static void kernel_main_runtime(void *arg)
 #ifdef SVSM_TEST_IN_SVSM
 	svsm_run_tests();
 #endif
+	/* Under QEMU -icount shift=0 the TSC counts guest instructions. */
+	log_info("Boot took %llu TSC cycles since reset", arch_rdtsc());
 	log_info(SVSM_READY_LINE);
 	for (;;) {
 		arch_irq_disable();

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Slab heap. Each slab is one order-0 page of type SLAB whose page_info.data
- * points to its descriptor; the descriptor is kept outside the page so that
- * objects keep their natural alignment and an overrun cannot reach it.
+ * points to its descriptor. The descriptor lives outside the page, so the
+ * whole page holds naturally aligned objects and an overrun of one object
+ * cannot corrupt the bookkeeping of its own slab.
  *
  * Descriptors come from descriptor pages, themselves SLAB pages described by
  * a descriptor of class DESC_CLASS stored in their own slot 0. heap_free()
@@ -16,6 +17,12 @@
 #include <svsm/lib/string.h>
 #include <svsm/mm/heap.h>
 
+/*
+ * Slow paths (new slab, slab release, large blocks) stay out of line so that
+ * the common slab alloc/free needs no callee-saved registers.
+ */
+#define __slow_path __attribute__((noinline))
+
 #define SLAB_MAX_OBJS 128 /* 4096 / 32 */
 #define DESC_CLASS 0xff
 
@@ -27,7 +34,7 @@ struct slab {
 	u64 used[SLAB_MAX_OBJS / 64]; /* bit set: object allocated */
 	u16 nr_free;
 	u16 nr_objs;
-	u8 cls;	  /* size class, or DESC_CLASS */
+	u8 cls;   /* size class, or DESC_CLASS */
 	u8 shift; /* log2 of the object size (size classes only) */
 };
 
@@ -63,7 +70,7 @@ static void slab_list_del(struct slab **head, struct slab *s)
 /* Caller guarantees a clear bit below nr_objs, so the lowest one is valid. */
 static unsigned int bitmap_take(u64 *used)
 {
-	unsigned int w = ~used[0] ? 0 : 1;
+	unsigned int w = used[0] == ~0ULL;
 	unsigned int bit = (unsigned int)__builtin_ctzll(~used[w]);
 
 	used[w] |= 1ULL << bit;
@@ -228,7 +235,8 @@ static bool heap_drop_spares(struct heap *heap)
 }
 
 /* Finds a slab with a free object for class c when `partial` is empty. */
-static struct slab *class_refill(struct heap *heap, unsigned int c)
+static __slow_path struct slab *class_refill(struct heap *heap,
+					      unsigned int c)
 {
 	struct heap_class *cls = &heap->classes[c];
 	struct slab *s = cls->empty;
@@ -271,8 +279,9 @@ static void *slab_obj_alloc(struct heap *heap, unsigned int c)
 }
 
 /* Validates that ptr is a live object of slab s and returns its index. */
-static unsigned int slab_obj_index(struct heap *heap, const struct slab *s,
-				   const void *ptr)
+static inline unsigned int slab_obj_index(const struct heap *heap,
+					  const struct slab *s,
+					  const void *ptr)
 {
 	uintptr_t off = (uintptr_t)ptr - (uintptr_t)s->page;
 	unsigned int i;
@@ -284,8 +293,9 @@ static unsigned int slab_obj_index(struct heap *heap, const struct slab *s,
 	return i;
 }
 
-static void slab_became_empty(struct heap *heap, struct heap_class *cls,
-			      struct slab *s)
+static __slow_path void slab_became_empty(struct heap *heap,
+					  struct heap_class *cls,
+					  struct slab *s)
 {
 	slab_list_del(&cls->partial, s);
 	if (cls->empty) {
@@ -320,7 +330,7 @@ static void slab_obj_free(struct heap *heap, struct slab *s, void *ptr)
 
 /* --- large allocations ----------------------------------------------- */
 
-static void *large_alloc(struct heap *heap, size_t size)
+static __slow_path void *large_alloc(struct heap *heap, size_t size)
 {
 	unsigned int order = size_to_order(size);
 	void *p = page_pool_alloc(heap->pool, order);
@@ -337,14 +347,15 @@ static void *large_alloc(struct heap *heap, size_t size)
 	return p;
 }
 
-static void large_check(struct heap *heap, const struct page_info *pi,
+static void large_check(const struct heap *heap, const struct page_info *pi,
 			const void *ptr)
 {
 	CHECK(pi->type == PAGE_TYPE_ALLOCATED && pi->data == (uintptr_t)heap);
 	CHECK(IS_ALIGNED((uintptr_t)ptr, PAGE_SIZE));
 }
 
-static void large_free(struct heap *heap, struct page_info *pi, void *ptr)
+static __slow_path void large_free(struct heap *heap, struct page_info *pi,
+				   void *ptr)
 {
 	large_check(heap, pi, ptr);
 	pi->data = 0;
@@ -408,10 +419,10 @@ void heap_free(struct heap *heap, void *ptr)
 size_t heap_object_size(struct heap *heap, const void *ptr)
 {
 	struct page_info *pi = heap_page_info(heap, ptr);
-	const struct slab *s;
 
 	if (pi->type == PAGE_TYPE_SLAB) {
-		s = (const struct slab *)(uintptr_t)pi->data;
+		const struct slab *s = (const struct slab *)(uintptr_t)pi->data;
+
 		slab_obj_index(heap, s, ptr);
 		return (size_t)1 << s->shift;
 	}

@@ -2,10 +2,16 @@
 /*
  * Binary buddy allocator over one linearly mapped region.
  *
- * Blocks are aligned by page index inside the pool, so the buddy of the
- * block at index i of order o is simply i ^ (1 << o). Every page that is not
- * the head of a block (free or allocated) is COMPOUND, which makes a stray
- * free of an interior page detectable without walking anything.
+ * Blocks are naturally aligned in physical memory (a 2^o-page block starts
+ * on a 2^o-page frame boundary), whatever the alignment of the pool itself:
+ * with bias = the pool's first frame number modulo the largest block, the
+ * block at index i has frame-aligned position a = i + bias and its buddy is
+ * at (a ^ (1 << o)) - bias. A buddy "before" the pool wraps around to a huge
+ * index and is rejected like one past the end.
+ *
+ * Every page that is not the head of a block (free or allocated) is
+ * COMPOUND, which makes a stray free of an interior page detectable without
+ * walking anything.
  *
  * Free lists are doubly linked through the metadata (data = next,
  * prev = previous index) so that coalescing can unlink a buddy from the
@@ -20,8 +26,16 @@
 #include <svsm/mm/page_alloc.h>
 
 #define META_PER_PAGE (PAGE_SIZE / sizeof(struct page_info))
+#define MAX_BLOCK_PAGES (1ULL << (PAGE_ALLOC_MAX_ORDER - 1))
 
-static void free_list_push(struct page_pool *pool, unsigned int order, u64 idx)
+static inline u64 frame_bias(const struct page_pool *pool)
+{
+	return (pool->phys_start >> PAGE_SHIFT) & (MAX_BLOCK_PAGES - 1);
+}
+
+/* The list helpers are on every alloc/free: keep them inlined. */
+static inline void free_list_push(struct page_pool *pool, unsigned int order,
+				  u64 idx)
 {
 	struct page_info *pi = &pool->meta[idx];
 	u64 head = pool->free_head[order];
@@ -37,7 +51,8 @@ static void free_list_push(struct page_pool *pool, unsigned int order, u64 idx)
 	pool->nr_free[order]++;
 }
 
-static void free_list_del(struct page_pool *pool, unsigned int order, u64 idx)
+static inline void free_list_del(struct page_pool *pool, unsigned int order,
+				 u64 idx)
 {
 	struct page_info *pi = &pool->meta[idx];
 	u64 next = pi->data;
@@ -53,13 +68,13 @@ static void free_list_del(struct page_pool *pool, unsigned int order, u64 idx)
 	pool->nr_free[order]--;
 }
 
-/* Largest order whose naturally aligned block at idx fits in `left` pages. */
-static unsigned int init_block_order(u64 idx, u64 left)
+/* Largest order whose naturally aligned block at pos fits in `left` pages. */
+static unsigned int init_block_order(u64 pos, u64 left)
 {
 	unsigned int order = PAGE_ALLOC_MAX_ORDER - 1;
 
 	while (order > 0 &&
-	       (!IS_ALIGNED(idx, 1ULL << order) || (1ULL << order) > left)) {
+	       (!IS_ALIGNED(pos, 1ULL << order) || (1ULL << order) > left)) {
 		order--;
 	}
 	return order;
@@ -141,7 +156,8 @@ int page_pool_init(struct page_pool *pool, virt_addr_t virt, phys_addr_t phys,
 		init_page(pool, idx, PAGE_TYPE_RESERVED);
 	}
 	while (idx < npages) {
-		unsigned int order = init_block_order(idx, npages - idx);
+		unsigned int order = init_block_order(idx + frame_bias(pool),
+						      npages - idx);
 
 		init_add_block(pool, tail, idx, order);
 		idx += 1ULL << order;
@@ -152,6 +168,36 @@ int page_pool_init(struct page_pool *pool, virt_addr_t virt, phys_addr_t phys,
 static void *index_to_va(const struct page_pool *pool, u64 idx)
 {
 	return (void *)(uintptr_t)(pool->virt_start + (idx << PAGE_SHIFT));
+}
+
+static inline u64 free_list_pop(struct page_pool *pool, unsigned int order)
+{
+	u64 idx = pool->free_head[order];
+	u64 next = pool->meta[idx].data;
+
+	pool->free_head[order] = next;
+	if (next != PAGE_NONE) {
+		pool->meta[next].prev = PAGE_PREV_NONE;
+	}
+	pool->nr_free[order]--;
+	return idx;
+}
+
+/*
+ * Splits the block at idx from order o down to `order`, keeping the lower
+ * half and giving the upper half back at each step. Out of line so that the
+ * common exact-fit allocation stays short.
+ */
+static __attribute__((noinline)) void split_block(struct page_pool *pool,
+						  u64 idx, unsigned int o,
+						  unsigned int order)
+{
+	while (o > order) {
+		o--;
+		free_list_push(pool, o, idx + (1ULL << o));
+		pool->nr_blocks[o + 1]--;
+		pool->nr_blocks[o] += 2;
+	}
 }
 
 void *page_pool_alloc(struct page_pool *pool, unsigned int order)
@@ -168,14 +214,9 @@ void *page_pool_alloc(struct page_pool *pool, unsigned int order)
 			return NULL;
 		}
 	}
-	idx = pool->free_head[o];
-	free_list_del(pool, o, idx);
-	/* Keep the lower half, give the upper half back at each step. */
-	while (o > order) {
-		o--;
-		free_list_push(pool, o, idx + (1ULL << o));
-		pool->nr_blocks[o + 1]--;
-		pool->nr_blocks[o] += 2;
+	idx = free_list_pop(pool, o);
+	if (o > order) {
+		split_block(pool, idx, o, order);
 	}
 	pi = &pool->meta[idx];
 	pi->type = PAGE_TYPE_ALLOCATED;
@@ -184,20 +225,48 @@ void *page_pool_alloc(struct page_pool *pool, unsigned int order)
 	return index_to_va(pool, idx);
 }
 
+static inline u64 buddy_index(const struct page_pool *pool, u64 idx,
+			      unsigned int order)
+{
+	u64 bias = frame_bias(pool);
+
+	return ((idx + bias) ^ (1ULL << order)) - bias;
+}
+
 /*
  * Metadata pages are RESERVED, so a buddy inside them never looks free;
- * only the end of the pool needs an explicit bound.
+ * only the ends of the pool need an explicit bound (before the start wraps).
  */
-static bool buddy_is_free(const struct page_pool *pool, u64 buddy,
-			  unsigned int order)
+static inline bool can_merge(const struct page_pool *pool, u64 idx,
+			     unsigned int order)
 {
+	u64 buddy = buddy_index(pool, idx, order);
 	const struct page_info *bi;
 
-	if (buddy >= pool->npages) {
+	if (order >= PAGE_ALLOC_MAX_ORDER - 1 || buddy >= pool->npages) {
 		return false;
 	}
 	bi = &pool->meta[buddy];
 	return bi->type == PAGE_TYPE_FREE && bi->order == order;
+}
+
+/* Out of line so that a free whose buddy is in use stays short. */
+static __attribute__((noinline)) void merge_and_push(struct page_pool *pool,
+						     u64 idx,
+						     unsigned int order)
+{
+	do {
+		u64 buddy = buddy_index(pool, idx, order);
+
+		free_list_del(pool, order, buddy);
+		/* The upper half's head becomes a tail of the merged block. */
+		pool->meta[MAX(idx, buddy)].type = PAGE_TYPE_COMPOUND;
+		idx = MIN(idx, buddy);
+		pool->nr_blocks[order] -= 2;
+		pool->nr_blocks[order + 1]++;
+		order++;
+	} while (can_merge(pool, idx, order));
+	free_list_push(pool, order, idx);
 }
 
 void page_pool_free(struct page_pool *pool, void *va)
@@ -209,34 +278,11 @@ void page_pool_free(struct page_pool *pool, void *va)
 	CHECK(idx < pool->npages && IS_ALIGNED(off, PAGE_SIZE));
 	CHECK(pool->meta[idx].type == PAGE_TYPE_ALLOCATED);
 	order = pool->meta[idx].order;
-	while (order < PAGE_ALLOC_MAX_ORDER - 1) {
-		u64 buddy = idx ^ (1ULL << order);
-
-		if (!buddy_is_free(pool, buddy, order)) {
-			break;
-		}
-		free_list_del(pool, order, buddy);
-		/* The upper half's head becomes a tail of the merged block. */
-		pool->meta[idx | buddy].type = PAGE_TYPE_COMPOUND;
-		idx &= buddy;
-		pool->nr_blocks[order] -= 2;
-		pool->nr_blocks[order + 1]++;
-		order++;
+	if (can_merge(pool, idx, order)) {
+		merge_and_push(pool, idx, order);
+	} else {
+		free_list_push(pool, order, idx);
 	}
-	free_list_push(pool, order, idx);
-}
-
-bool page_pool_contains(const struct page_pool *pool, const void *va)
-{
-	return (uintptr_t)va - pool->virt_start < (pool->npages << PAGE_SHIFT);
-}
-
-struct page_info *page_pool_info(struct page_pool *pool, const void *va)
-{
-	if (!page_pool_contains(pool, va)) {
-		return NULL;
-	}
-	return &pool->meta[((uintptr_t)va - pool->virt_start) >> PAGE_SHIFT];
 }
 
 void *page_pool_page_va(struct page_pool *pool, const struct page_info *info)

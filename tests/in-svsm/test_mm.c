@@ -4,6 +4,7 @@
 #include <svsm/boot/layout.h>
 #include <svsm/errno.h>
 #include <svsm/hw/x86_pte.h>
+#include <svsm/kernel.h>
 #include <svsm/lib/string.h>
 #include <svsm/mm.h>
 #include <svsm/mm/heap.h>

@@ -27,7 +27,7 @@
 #define NAT IGVM_MASK_NATIVE
 #define VMSA_GPA 0xFFFFFFFFF000ULL
 
-/* --- independent helpers ---------------------------------------------------- */
+/* --- independent helpers -------------------------------------------------- */
 
 static u32 ref_crc32(const u8 *p, size_t len, u32 crc)
 {
@@ -268,7 +268,7 @@ static void tb_verify(const struct tb *t, const u8 *buf, size_t len)
 	assert_int_equal(get32(buf + 0x14), file_crc(buf));
 }
 
-/* --- test data ------------------------------------------------------------- */
+/* --- test data ------------------------------------------------------------ */
 
 static u8 page_a[4096], page_b[4096], vmsa[4096], native_ctx[4096];
 static u8 area_init[8192];
@@ -346,7 +346,7 @@ static void build_coconut(struct tb *t)
 	tb_vp(t, VMSA_GPA, SNP, 0, vmsa);
 }
 
-/* --- round trips ------------------------------------------------------------ */
+/* --- round trips ---------------------------------------------------------- */
 
 static void test_roundtrip_coconut(void **state)
 {
@@ -444,7 +444,7 @@ static void test_sections_reordered(void **state)
 	free(t);
 }
 
-/* --- exact bytes ------------------------------------------------------------ */
+/* --- exact bytes ---------------------------------------------------------- */
 
 /* A v1 file built by hand, byte for byte (digest §2, §3, §4.1, §6.1). */
 static void test_layout_v1_exact(void **state)
@@ -562,7 +562,9 @@ static void test_layout_param_and_id_block(void **state)
 	assert_int_equal(get32(buf + at + 8), 0x2000);
 	assert_int_equal(get32(buf + at + 12), 0);
 	assert_int_equal(get32(buf + at + 16), 5);
-	assert_int_equal(get32(buf + at + 20), 24 + 24 + 24 + 24 + 16 + 24 + 704);
+	/* file data starts after fixed header + all headers */
+	assert_int_equal(get32(buf + at + 20),
+			 24 + 24 + 24 + 24 + 16 + 24 + 704);
 	at += 24;
 	assert_int_equal(get32(buf + at), 0x30E);
 	assert_int_equal(get32(buf + at + 4), 8);
@@ -686,7 +688,7 @@ static void test_many_pages(void **state)
 	igvm_writer_free(w);
 }
 
-/* --- validation errors ------------------------------------------------------ */
+/* --- validation errors ---------------------------------------------------- */
 
 static struct igvm_writer *two_platforms(void)
 {
@@ -938,7 +940,7 @@ static void test_err_serialize(void **state)
 	igvm_writer_free(w);
 }
 
-/* --- fuzz corpus ------------------------------------------------------------ */
+/* --- fuzz corpus ---------------------------------------------------------- */
 
 /*
  * The fuzzer takes one mode byte, then the file; mode 1 recomputes the
@@ -973,43 +975,48 @@ static int write_seed(const char *dir, const char *name, struct igvm_writer *w)
 static int write_corpus(const char *dir)
 {
 	struct igvm_writer *w;
-	int ret = 0;
+	int ret = 0, bad = 0;
 
 	setup_data(NULL);
 	w = igvm_writer_new(IGVM_FORMAT_V1);
-	igvm_add_platform(w, SNP, IGVM_PLATFORM_SEV_SNP, 2, 0);
-	igvm_add_guest_policy(w, 0x30000, SNP);
-	igvm_add_page_data(w, 0x1000, SNP, 0, 0, "IGVM seed", 9);
-	igvm_add_page_data(w, 0x2000, SNP, 0, IGVM_PAGE_DATA_SECRETS, NULL, 0);
-	igvm_add_page_data(w, 0x3000, SNP, IGVM_PAGE_DATA_FLAG_UNMEASURED, 0,
-			   NULL, 0);
-	igvm_add_snp_id_block(w, &id_block);
+	bad |= igvm_add_platform(w, SNP, IGVM_PLATFORM_SEV_SNP, 2, 0);
+	bad |= igvm_add_guest_policy(w, 0x30000, SNP);
+	bad |= igvm_add_page_data(w, 0x1000, SNP, 0, 0, "IGVM seed", 9);
+	bad |= igvm_add_page_data(w, 0x2000, SNP, 0, IGVM_PAGE_DATA_SECRETS,
+				  NULL, 0);
+	bad |= igvm_add_page_data(w, 0x3000, SNP,
+				  IGVM_PAGE_DATA_FLAG_UNMEASURED, 0, NULL, 0);
+	bad |= igvm_add_snp_id_block(w, &id_block);
 	ret |= write_seed(dir, "v1-snp", w);
 
 	w = igvm_writer_new(IGVM_FORMAT_V2);
-	igvm_add_platform(w, NAT, IGVM_PLATFORM_NATIVE, 0, 0);
-	igvm_add_required_memory(w, 0x100000, NAT, 0x10000, 1);
-	igvm_add_parameter_area(w, 0, 4096, NULL);
-	igvm_add_parameter_area(w, 1, 4096, NULL);
-	igvm_add_parameter_usage(w, IGVM_VHT_VP_COUNT_PARAMETER, 0, 0);
-	igvm_add_parameter_usage(w, IGVM_VHT_ENVIRONMENT_INFO_PARAMETER, 0, 4);
-	igvm_add_parameter_usage(w, IGVM_VHT_MEMORY_MAP, 1, 0);
-	igvm_add_parameter_insert(w, 0x20000, NAT, 0);
-	igvm_add_parameter_insert(w, 0x21000, NAT, 1);
-	igvm_add_vp_context(w, 0, NAT, 0, native_ctx);
-	igvm_add_page_data(w, 0x10000, NAT, 0, 0, NULL, 0);
+	bad |= igvm_add_platform(w, NAT, IGVM_PLATFORM_NATIVE, 0, 0);
+	bad |= igvm_add_required_memory(w, 0x100000, NAT, 0x10000, 1);
+	bad |= igvm_add_parameter_area(w, 0, 4096, NULL);
+	bad |= igvm_add_parameter_area(w, 1, 4096, NULL);
+	bad |= igvm_add_parameter_usage(w, IGVM_VHT_VP_COUNT_PARAMETER, 0, 0);
+	bad |= igvm_add_parameter_usage(w, IGVM_VHT_ENVIRONMENT_INFO_PARAMETER,
+					0, 4);
+	bad |= igvm_add_parameter_usage(w, IGVM_VHT_MEMORY_MAP, 1, 0);
+	bad |= igvm_add_parameter_insert(w, 0x20000, NAT, 0);
+	bad |= igvm_add_parameter_insert(w, 0x21000, NAT, 1);
+	bad |= igvm_add_vp_context(w, 0, NAT, 0, native_ctx);
+	bad |= igvm_add_page_data(w, 0x10000, NAT, 0, 0, NULL, 0);
 	ret |= write_seed(dir, "v2-native", w);
 
 	w = igvm_writer_new(IGVM_FORMAT_V2);
-	igvm_add_platform(w, SNP, IGVM_PLATFORM_SEV_SNP, 2, 0);
-	igvm_add_platform(w, NAT, IGVM_PLATFORM_NATIVE, 0, 0);
-	igvm_add_guest_policy(w, 0x30000, SNP);
-	igvm_add_page_data(w, 0x10000, SNP | NAT, 0, 0, "x", 1);
-	igvm_add_page_data(w, 0x11000, SNP, 0, IGVM_PAGE_DATA_CPUID_DATA, NULL,
-			   0);
-	igvm_add_vp_context(w, VMSA_GPA, SNP, 0, vmsa);
+	bad |= igvm_add_platform(w, SNP, IGVM_PLATFORM_SEV_SNP, 2, 0);
+	bad |= igvm_add_platform(w, NAT, IGVM_PLATFORM_NATIVE, 0, 0);
+	bad |= igvm_add_guest_policy(w, 0x30000, SNP);
+	bad |= igvm_add_page_data(w, 0x10000, SNP | NAT, 0, 0, "x", 1);
+	bad |= igvm_add_page_data(w, 0x11000, SNP, 0, IGVM_PAGE_DATA_CPUID_DATA,
+				  NULL, 0);
+	bad |= igvm_add_vp_context(w, VMSA_GPA, SNP, 0, vmsa);
 	ret |= write_seed(dir, "v2-snp-vmsa", w);
-	return ret;
+	if (bad) {
+		fprintf(stderr, "a seed could not be built\n");
+	}
+	return ret || bad;
 }
 
 int main(int argc, char **argv)

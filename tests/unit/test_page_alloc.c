@@ -28,7 +28,8 @@ struct tpool {
 	u64 npages;
 };
 
-static struct tpool *tpool_new(u64 npages)
+/* phys need not be 128 KiB aligned: blocks must still be, physically. */
+static struct tpool *tpool_new_at(u64 npages, phys_addr_t phys)
 {
 	struct tpool *t = calloc(1, sizeof(*t));
 
@@ -36,10 +37,15 @@ static struct tpool *tpool_new(u64 npages)
 	t->mem = aligned_alloc(PAGE_SIZE, npages * PAGE_SIZE);
 	assert_non_null(t->mem);
 	t->npages = npages;
-	assert_int_equal(page_pool_init(&t->pool, (uintptr_t)t->mem, TEST_PHYS,
+	assert_int_equal(page_pool_init(&t->pool, (uintptr_t)t->mem, phys,
 					npages),
 			 0);
 	return t;
+}
+
+static struct tpool *tpool_new(u64 npages)
+{
+	return tpool_new_at(npages, TEST_PHYS);
 }
 
 static void tpool_free(struct tpool *t)
@@ -56,6 +62,17 @@ static u64 expected_meta_pages(u64 npages)
 static u64 va_index(const struct page_pool *p, const void *va)
 {
 	return ((uintptr_t)va - p->virt_start) >> PAGE_SHIFT;
+}
+
+static phys_addr_t index_phys(const struct page_pool *p, u64 idx)
+{
+	return p->phys_start + idx * PAGE_SIZE;
+}
+
+static bool block_aligned(const struct page_pool *p, const void *va,
+			  unsigned int order)
+{
+	return IS_ALIGNED(page_pool_virt_to_phys(p, va), PAGE_SIZE << order);
 }
 
 static u64 pool_free_pages(const struct page_pool *p)
@@ -102,7 +119,7 @@ static void check_block(const struct page_pool *p, u64 i, u64 *blocks,
 		    pi->type == PAGE_TYPE_ALLOCATED ||
 		    pi->type == PAGE_TYPE_SLAB);
 	assert_true(o < NR_ORDERS);
-	assert_true(IS_ALIGNED(i, 1ULL << o));
+	assert_true(IS_ALIGNED(index_phys(p, i), PAGE_SIZE << o));
 	assert_true(i + (1ULL << o) <= p->npages);
 	for (u64 j = 1; j < (1ULL << o); j++) {
 		assert_int_equal(p->meta[i + j].type, PAGE_TYPE_COMPOUND);
@@ -114,9 +131,10 @@ static void check_block(const struct page_pool *p, u64 i, u64 *blocks,
 	free_blocks[o]++;
 	/* Fully coalesced: a free block never has a free buddy. */
 	if (o < NR_ORDERS - 1) {
-		u64 b = i ^ (1ULL << o);
+		phys_addr_t bpa = index_phys(p, i) ^ (PAGE_SIZE << o);
+		u64 b = (bpa - p->phys_start) / PAGE_SIZE;
 
-		assert_false(b < p->npages &&
+		assert_false(bpa >= p->phys_start && b < p->npages &&
 			     p->meta[b].type == PAGE_TYPE_FREE &&
 			     p->meta[b].order == o);
 	}
@@ -141,16 +159,18 @@ static void check_pool(const struct page_pool *p)
 	check_free_lists(p);
 }
 
-/* Blocks a fresh pool must have: the largest aligned block at each index. */
-static void expected_init_blocks(u64 npages, u64 *blocks)
+/* Blocks a fresh pool must have: the largest aligned block at each page. */
+static void expected_init_blocks(u64 npages, phys_addr_t phys, u64 *blocks)
 {
 	u64 i = expected_meta_pages(npages);
+	u64 frame0 = phys / PAGE_SIZE;
 
 	memset(blocks, 0, NR_ORDERS * sizeof(*blocks));
 	while (i < npages) {
 		unsigned int o = NR_ORDERS - 1;
 
-		while (o > 0 && ((i % (1ULL << o)) || i + (1ULL << o) > npages)) {
+		while (o > 0 && (((frame0 + i) % (1ULL << o)) ||
+				 i + (1ULL << o) > npages)) {
 			o--;
 		}
 		blocks[o]++;
@@ -186,9 +206,9 @@ static void test_init_rejects_bad_args(void **state)
 	free(mem);
 }
 
-static void check_fresh_pool(u64 npages)
+static void check_fresh_pool(u64 npages, phys_addr_t phys)
 {
-	struct tpool *t = tpool_new(npages);
+	struct tpool *t = tpool_new_at(npages, phys);
 	struct page_pool *p = &t->pool;
 	u64 meta = expected_meta_pages(npages);
 	u64 blocks[NR_ORDERS];
@@ -200,7 +220,7 @@ static void check_fresh_pool(u64 npages)
 	page_pool_get_stats(p, &st);
 	assert_int_equal(st.total_pages, npages - meta);
 	assert_int_equal(st.free_pages, npages - meta);
-	expected_init_blocks(npages, blocks);
+	expected_init_blocks(npages, phys, blocks);
 	for (unsigned int o = 0; o < NR_ORDERS; o++) {
 		assert_int_equal(st.total_blocks[o], blocks[o]);
 		assert_int_equal(st.free_blocks[o], blocks[o]);
@@ -214,12 +234,18 @@ static void test_init_accounting(void **state)
 				     64,  65,  96,  120, 255,  256, 257,
 				     511, 513, 777, 1024, 1537, 4096 };
 
+	static const u64 frame_offsets[] = { 0, 1, 5, 17, 31, 32, 33 };
+
 	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
-		check_fresh_pool(sizes[i]);
+		for (size_t j = 0; j < ARRAY_SIZE(frame_offsets); j++) {
+			phys_addr_t pa = TEST_PHYS + frame_offsets[j] * PAGE_SIZE;
+
+			check_fresh_pool(sizes[i], pa);
+		}
 	}
 }
 
-/* 120 pages, hand-computed: 1 metadata page, blocks at 1,2,4,8,16,32,64,96,112. */
+/* 120 pages by hand: 1 metadata page, blocks at 1,2,4,8,16,32,64,96,112. */
 static void test_init_layout_120(void **state)
 {
 	static const u64 blocks[NR_ORDERS] = { 1, 1, 1, 2, 2, 2 };
@@ -237,6 +263,31 @@ static void test_init_layout_120(void **state)
 	tpool_free(t);
 }
 
+/*
+ * 40 pages at frame 3 (mod 32), hand-computed: metadata at frame 3, then
+ * frames 4-7 (o2), 8-15 (o3), 16-31 (o4), 32-39 (o3), 40-41 (o1), 42 (o0).
+ */
+static void test_init_layout_unaligned_phys(void **state)
+{
+	static const u64 blocks[NR_ORDERS] = { 1, 1, 1, 2, 1, 0 };
+	struct tpool *t = tpool_new_at(40, TEST_PHYS + 3 * PAGE_SIZE);
+	struct page_pool_stats st;
+	u8 *va;
+
+	page_pool_get_stats(&t->pool, &st);
+	assert_memory_equal(st.total_blocks, blocks, sizeof(blocks));
+	assert_int_equal(st.free_pages, 39);
+	va = page_pool_alloc(&t->pool, 4);
+	assert_ptr_equal(va, t->mem + 13 * PAGE_SIZE);
+	assert_int_equal(page_pool_virt_to_phys(&t->pool, va),
+			 TEST_PHYS + 16 * PAGE_SIZE);
+	/* No order-5 block exists, and splitting never makes one. */
+	assert_null(page_pool_alloc(&t->pool, 5));
+	page_pool_free(&t->pool, va);
+	check_pool(&t->pool);
+	tpool_free(t);
+}
+
 /* --- alloc / free ----------------------------------------------------- */
 
 static void test_alloc_free_every_order(void **state)
@@ -251,7 +302,7 @@ static void test_alloc_free_every_order(void **state)
 		u64 idx = va_index(p, va);
 
 		assert_non_null(va);
-		assert_true(IS_ALIGNED(idx, 1ULL << o));
+		assert_true(block_aligned(p, va, o));
 		assert_true(idx >= p->meta_pages);
 		assert_int_equal(p->meta[idx].type, PAGE_TYPE_ALLOCATED);
 		assert_int_equal(p->meta[idx].order, o);
@@ -272,16 +323,19 @@ static void test_alloc_free_every_order(void **state)
 
 static void test_alignment_until_exhausted(void **state)
 {
-	for (unsigned int o = 0; o < NR_ORDERS; o++) {
-		struct tpool *t = tpool_new(777);
+	/* Every order twice: with an aligned and an unaligned pool. */
+	for (unsigned int i = 0; i < 2 * NR_ORDERS; i++) {
+		phys_addr_t pa = TEST_PHYS + (i & 1) * 7 * PAGE_SIZE;
+		struct tpool *t = tpool_new_at(777, pa);
 		struct page_pool *p = &t->pool;
+		unsigned int o = i / 2;
 		u64 n = 0;
 		void *va;
 
 		while ((va = page_pool_alloc(p, o)) != NULL) {
 			u64 idx = va_index(p, va);
 
-			assert_true(IS_ALIGNED(idx, 1ULL << o));
+			assert_true(block_aligned(p, va, o));
 			assert_true(idx >= p->meta_pages);
 			assert_true(idx + (1ULL << o) <= p->npages);
 			n++;
@@ -385,10 +439,12 @@ static void shuffle(void **v, size_t n)
 
 static void test_coalesce_after_random_frees(void **state)
 {
-	static const u64 sizes[] = { 33, 257, 1000, 1024 };
+	static const u64 sizes[] = { 33, 257, 1000, 1024, 1024 };
 
 	for (size_t s = 0; s < ARRAY_SIZE(sizes); s++) {
-		struct tpool *t = tpool_new(sizes[s]);
+		/* Odd cases sit 7 pages off a 128 KiB frame boundary. */
+		struct tpool *t = tpool_new_at(sizes[s], TEST_PHYS +
+						       (s & 1) * 7 * PAGE_SIZE);
 		struct page_pool *p = &t->pool;
 		struct page_pool_stats before, after;
 		u64 total = sizes[s] - p->meta_pages, n = 0;
@@ -498,7 +554,7 @@ static void model_check_new(const struct tpool *t, const struct model *m,
 
 	assert_true(va >= t->mem + p->meta_pages * PAGE_SIZE);
 	assert_true(va + len <= t->mem + t->npages * PAGE_SIZE);
-	assert_true(IS_ALIGNED(va_index(p, va), 1ULL << order));
+	assert_true(block_aligned(p, va, order));
 	for (size_t i = 0; i < m->n; i++) {
 		const struct live_block *b = &m->live[i];
 
@@ -519,7 +575,7 @@ static void model_alloc(struct tpool *t, struct model *m)
 		order < 17 ? 3 : order < 19 ? 4 : 5;
 	va = page_pool_alloc(&t->pool, order);
 	if (!va) {
-		/* Only legitimate if no block of this order or above is free. */
+		/* Only legitimate if no block of this order or more is free. */
 		for (unsigned int o = order; o < NR_ORDERS; o++) {
 			assert_int_equal(t->pool.nr_free[o], 0);
 		}
@@ -545,7 +601,9 @@ static void model_free(struct tpool *t, struct model *m)
 
 static void run_random(u64 npages, u64 seed, unsigned int steps)
 {
-	struct tpool *t = tpool_new(npages);
+	/* The seed also picks how the pool sits relative to 128 KiB frames. */
+	struct tpool *t = tpool_new_at(npages,
+				       TEST_PHYS + (seed % 32) * PAGE_SIZE);
 	struct model *m = calloc(1, sizeof(*m));
 	struct page_pool_stats before, after;
 	u64 total = npages - t->pool.meta_pages;
@@ -577,7 +635,7 @@ static void run_random(u64 npages, u64 seed, unsigned int steps)
 
 static void test_random_sequences(void **state)
 {
-	static const u64 seeds[] = { 1, 2, 3, 42, 0xdeadbeef };
+	static const u64 seeds[] = { 1, 2, 3, 32, 42, 0xdeadbeef };
 
 	for (size_t i = 0; i < ARRAY_SIZE(seeds); i++) {
 		run_random(300, seeds[i], 3000);
@@ -670,11 +728,11 @@ static void expect_print(const struct page_pool *p, const u64 *blocks,
 	size_t len = 0;
 
 	for (unsigned int o = 0; o < NR_ORDERS; o++) {
-		len += (size_t)snprintf(
-			want + len, sizeof(want) - len,
-			"[SVSM] Order-%02u: total pages: %5llu free pages: %5llu\n",
-			o, (unsigned long long)blocks[o],
-			(unsigned long long)free_blocks[o]);
+		len += (size_t)snprintf(want + len, sizeof(want) - len,
+					"[SVSM] Order-%02u: total pages: %5llu "
+					"free pages: %5llu\n",
+					o, (unsigned long long)blocks[o],
+					(unsigned long long)free_blocks[o]);
 	}
 	snprintf(want + len, sizeof(want) - len,
 		 "[SVSM] Total memory: %lluKiB free memory: %lluKiB\n",
@@ -719,6 +777,7 @@ int main(void)
 		cmocka_unit_test(test_init_rejects_bad_args),
 		cmocka_unit_test(test_init_accounting),
 		cmocka_unit_test(test_init_layout_120),
+		cmocka_unit_test(test_init_layout_unaligned_phys),
 		cmocka_unit_test(test_alloc_free_every_order),
 		cmocka_unit_test(test_alignment_until_exhausted),
 		cmocka_unit_test(test_split_prefers_smallest_block),

@@ -83,25 +83,26 @@ static int nomem(struct igvm_writer *w)
 	return -SVSM_ENOMEM;
 }
 
-/* Makes room for `need` elements of `size` bytes in *v (capacity *cap). */
-static int grow(void **v, size_t *cap, size_t need, size_t size)
+/*
+ * Returns array v (capacity *cap elements of `size` bytes) with room for
+ * `need` elements, possibly moved; NULL if out of memory (v is still valid).
+ */
+static void *grow(void *v, size_t *cap, size_t need, size_t size)
 {
 	size_t ncap = *cap ? *cap : 16;
 	void *p;
 
 	if (need <= *cap) {
-		return 0;
+		return v;
 	}
 	while (ncap < need) {
 		ncap *= 2;
 	}
-	p = realloc(*v, ncap * size);
-	if (!p) {
-		return -SVSM_ENOMEM;
+	p = realloc(v, ncap * size);
+	if (p) {
+		*cap = ncap;
 	}
-	*v = p;
-	*cap = ncap;
-	return 0;
+	return p;
 }
 
 struct igvm_writer *igvm_writer_new(u32 format_version)
@@ -147,7 +148,7 @@ const char *igvm_writer_error(const struct igvm_writer *w)
 	return w->err;
 }
 
-/* --- file data blobs -------------------------------------------------------- */
+/* --- file data blobs ------------------------------------------------------ */
 
 static u64 hash_bytes(const u8 *p, size_t len)
 {
@@ -159,7 +160,16 @@ static u64 hash_bytes(const u8 *p, size_t len)
 	return h;
 }
 
-static int htab_insert(struct igvm_writer *w, size_t idx);
+/* Linear probing; the table is kept at most half full. */
+static void htab_insert(struct igvm_writer *w, size_t idx)
+{
+	size_t slot = w->blobs[idx].hash & (w->htab_cap - 1);
+
+	while (w->htab[slot]) {
+		slot = (slot + 1) & (w->htab_cap - 1);
+	}
+	w->htab[slot] = idx + 1;
+}
 
 static int htab_rehash(struct igvm_writer *w)
 {
@@ -176,17 +186,6 @@ static int htab_rehash(struct igvm_writer *w)
 	for (size_t i = 0; i < w->nblobs; i++) {
 		htab_insert(w, i);
 	}
-	return 0;
-}
-
-static int htab_insert(struct igvm_writer *w, size_t idx)
-{
-	size_t slot = w->blobs[idx].hash & (w->htab_cap - 1);
-
-	while (w->htab[slot]) {
-		slot = (slot + 1) & (w->htab_cap - 1);
-	}
-	w->htab[slot] = idx + 1;
 	return 0;
 }
 
@@ -218,6 +217,7 @@ static int intern_blob(struct igvm_writer *w, const void *data, size_t len,
 		       size_t size, size_t *idx)
 {
 	u8 *copy = calloc(1, size);
+	struct blob *blobs;
 	u64 hash;
 
 	if (!copy) {
@@ -230,9 +230,11 @@ static int intern_blob(struct igvm_writer *w, const void *data, size_t len,
 		free(copy);
 		return 0;
 	}
-	if (grow((void **)&w->blobs, &w->blobs_cap, w->nblobs + 1,
-		 sizeof(*w->blobs)) ||
-	    ((w->nblobs + 1) * 2 > w->htab_cap && htab_rehash(w))) {
+	blobs = grow(w->blobs, &w->blobs_cap, w->nblobs + 1, sizeof(*blobs));
+	if (blobs) {
+		w->blobs = blobs;
+	}
+	if (!blobs || ((w->nblobs + 1) * 2 > w->htab_cap && htab_rehash(w))) {
 		free(copy);
 		return nomem(w);
 	}
@@ -249,10 +251,13 @@ static struct wrec *add_rec(struct igvm_writer *w, int sect, u32 type,
 			    const void *body, u32 len)
 {
 	struct rec_list *l = &w->lists[sect];
-	struct wrec *r;
+	struct wrec *r = grow(l->v, &l->cap, l->n + 1, sizeof(*r));
 	u8 *copy = malloc(len);
 
-	if (!copy || grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v))) {
+	if (r) {
+		l->v = r;
+	}
+	if (!r || !copy) {
 		free(copy);
 		nomem(w);
 		return NULL;
@@ -324,7 +329,7 @@ static int check_gpa(struct igvm_writer *w, const char *what, u64 gpa)
 	return 0;
 }
 
-/* --- GPA overlap (digest §7 rule 19) ---------------------------------------- */
+/* --- GPA overlap (digest §7 rule 19) -------------------------------------- */
 
 static void describe_load(const struct wrec *r, char *buf, size_t len)
 {
@@ -336,7 +341,8 @@ static void describe_load(const struct wrec *r, char *buf, size_t len)
 			 (unsigned long long)gpa,
 			 (unsigned long long)(gpa + r->load_size));
 	} else if (r->type == IGVM_VHT_PARAMETER_INSERT) {
-		snprintf(buf, len, "parameter area %u inserted at 0x%llx-0x%llx",
+		snprintf(buf, len,
+			 "parameter area %u inserted at 0x%llx-0x%llx",
 			 ((const struct igvm_vhs_parameter_insert *)r->body)
 				 ->parameter_area_index,
 			 (unsigned long long)gpa,
@@ -403,17 +409,18 @@ static int commit_loads(struct igvm_writer *w, u64 gpa, u64 size, u32 mask)
 	for (u32 b = 0; b < MASK_BITS; b++) {
 		struct igvm_range_set *s = &w->loads[b];
 		size_t cap = s->capacity;
+		struct igvm_range *r;
 
 		if (!(mask & BIT(b))) {
 			continue;
 		}
-		if (s->count == s->capacity) {
-			if (grow((void **)&s->ranges, &cap, cap + 1,
-				 sizeof(*s->ranges))) {
-				return nomem(w);
-			}
-			s->capacity = (u32)cap;
+		/* The set may need one more slot; grow it before adding. */
+		r = grow(s->ranges, &cap, s->count + 1, sizeof(*r));
+		if (!r) {
+			return nomem(w);
 		}
+		s->ranges = r;
+		s->capacity = (u32)cap;
 		if (igvm_range_set_add(s, gpa, gpa + size, NULL)) {
 			return seterr(w, "internal error recording a load");
 		}
@@ -503,7 +510,7 @@ int igvm_add_guest_policy(struct igvm_writer *w, u64 policy, u32 mask)
 	return 0;
 }
 
-/* --- page data ------------------------------------------------------------- */
+/* --- page data ------------------------------------------------------------ */
 
 static int check_page_data(struct igvm_writer *w, const char *what, u64 gpa,
 			   u32 mask, u32 flags, u16 data_type, size_t len)
@@ -564,7 +571,7 @@ int igvm_add_page_data(struct igvm_writer *w, u64 gpa, u32 mask, u32 flags,
 	return ret ? ret : commit_loads(w, gpa, IGVM_PAGE_SIZE, mask);
 }
 
-/* --- parameter areas (digest §6.2) ----------------------------------------- */
+/* --- parameter areas (digest §6.2) ---------------------------------------- */
 
 int igvm_add_parameter_area(struct igvm_writer *w, u32 index, u64 nbytes,
 			    const void *initial)
@@ -628,7 +635,8 @@ static int check_area_live(struct igvm_writer *w, const char *what, u32 index)
 {
 	if (index >= IGVM_MAX_PARAM_AREAS ||
 	    w->area_state[index] == IGVM_AREA_UNUSED) {
-		return seterr(w, "%s: parameter area %u used before declaration",
+		return seterr(w,
+			      "%s: parameter area %u used before declaration",
 			      what, index);
 	}
 	if (w->area_state[index] == IGVM_AREA_INSERTED) {
@@ -743,7 +751,8 @@ static int check_vp_platform(struct igvm_writer *w, u64 gpa, u32 mask,
 	case IGVM_PLATFORM_SEV_ES:
 		return check_gpa(w, "VMSA", gpa);
 	default:
-		return seterr(w, "VP context for mask 0x%x: platform type %u is not supported",
+		return seterr(w,
+			      "VP context for mask 0x%x: platform type %u is not supported",
 			      mask, p->type);
 	}
 }
@@ -785,6 +794,7 @@ int igvm_add_vp_context(struct igvm_writer *w, u64 gpa, u32 mask, u16 vp_index,
 		.compatibility_mask = mask,
 		.vp_index = vp_index,
 	};
+	struct vp_key *vps;
 	u64 load;
 	size_t blob;
 	int ret;
@@ -793,9 +803,11 @@ int igvm_add_vp_context(struct igvm_writer *w, u64 gpa, u32 mask, u16 vp_index,
 	if (ret) {
 		return ret;
 	}
-	if (grow((void **)&w->vps, &w->vps_cap, w->nvps + 1, sizeof(*w->vps))) {
+	vps = grow(w->vps, &w->vps_cap, w->nvps + 1, sizeof(*vps));
+	if (!vps) {
 		return nomem(w);
 	}
+	w->vps = vps;
 	ret = intern_blob(w, page, IGVM_PAGE_SIZE, IGVM_PAGE_SIZE, &blob);
 	if (ret) {
 		return ret;
@@ -812,7 +824,7 @@ int igvm_add_vp_context(struct igvm_writer *w, u64 gpa, u32 mask, u16 vp_index,
 	return load ? commit_loads(w, gpa, load, mask) : 0;
 }
 
-/* --- other directives ------------------------------------------------------ */
+/* --- other directives ----------------------------------------------------- */
 
 int igvm_add_required_memory(struct igvm_writer *w, u64 gpa, u32 mask,
 			     u32 nbytes, u32 flags)
@@ -849,6 +861,9 @@ int igvm_add_required_memory(struct igvm_writer *w, u64 gpa, u32 mask,
 	return 0;
 }
 
+/* The author signature and key end the ID block (digest §6.4). */
+#define AUTHOR_FIELDS offsetof(struct igvm_vhs_snp_id_block, author_key_signature)
+
 static int check_id_block(struct igvm_writer *w,
 			  const struct igvm_vhs_snp_id_block *b)
 {
@@ -871,16 +886,17 @@ static int check_id_block(struct igvm_writer *w,
 	}
 	if (!mem_is_zero(b->reserved, sizeof(b->reserved)) ||
 	    b->author_key_enabled > 1) {
-		return seterr(w, "SNP ID block: reserved bytes or author_key_enabled %u invalid",
+		return seterr(w,
+			      "SNP ID block: reserved bytes or author_key_enabled %u invalid",
 			      b->author_key_enabled);
 	}
 	/* Spec: the author fields are zero when no author key is used. */
 	if (!b->author_key_enabled &&
 	    (b->author_key_algorithm ||
-	     !mem_is_zero(&b->author_key_signature,
-			  sizeof(b->author_key_signature) +
-				  sizeof(b->author_public_key)))) {
-		return seterr(w, "SNP ID block: author fields set without an author key");
+	     !mem_is_zero((const u8 *)b + AUTHOR_FIELDS,
+			  sizeof(*b) - AUTHOR_FIELDS))) {
+		return seterr(w,
+			      "SNP ID block: author fields set without an author key");
 	}
 	return 0;
 }
@@ -901,7 +917,7 @@ int igvm_add_snp_id_block(struct igvm_writer *w,
 	return 0;
 }
 
-/* --- serialization --------------------------------------------------------- */
+/* --- serialization -------------------------------------------------------- */
 
 static u64 vh_size(const struct igvm_writer *w)
 {
@@ -996,7 +1012,8 @@ int igvm_writer_serialize(struct igvm_writer *w, u8 **out, size_t *out_len)
 	}
 	/* The reference parser rejects an empty file-data section (§2). */
 	if (total == fixed + vhs) {
-		return seterr(w, "the file has no data: add at least one page with data or a VP context");
+		return seterr(w,
+			      "the file has no data: add at least one page with data or a VP context");
 	}
 	buf = calloc(1, total);
 	if (!buf) {

@@ -158,6 +158,19 @@ static int add_parameters(struct igvm_writer *w, const struct layout *lay)
 		    "parameter areas");
 }
 
+/* A fixed kernel region must exist; a top-of-RAM one is found by stage2. */
+static int add_required_memory(struct igvm_writer *w,
+			       const struct build_config *cfg,
+			       const struct layout *lay)
+{
+	if (!cfg->kernel_region_base)
+		return 0;
+	return werr(w, igvm_add_required_memory(w, cfg->kernel_region_base,
+					       lay->all_masks,
+					       (u32)cfg->kernel_region_size, 0),
+		    "kernel region");
+}
+
 static int add_native_context(struct igvm_writer *w, const struct layout *lay)
 {
 	struct igvm_native_vp_context_x64 *c;
@@ -205,7 +218,8 @@ static int plan_layout(const struct build_inputs *in, struct layout *lay)
 	lay->boot_params_gpa = elf_end;
 	lay->general_gpa = elf_end + PAGE_SIZE;
 	lay->memory_map_gpa = elf_end + 2 * PAGE_SIZE;
-	if (lay->memory_map_gpa + PAGE_SIZE > cfg->kernel_region_base) {
+	if (cfg->kernel_region_base &&
+	    lay->memory_map_gpa + PAGE_SIZE > cfg->kernel_region_base) {
 		fprintf(stderr,
 			"igvmbuilder: the kernel ELF (%zu bytes at 0x%llx) runs into the kernel region at 0x%llx\n",
 			in->kernel.size, (unsigned long long)KERNEL_ELF_GPA,
@@ -230,10 +244,7 @@ int build_igvm(const struct build_inputs *in, u8 **out, size_t *out_len)
 		goto out;
 	}
 	if (werr(w, igvm_add_platform(w, IGVM_MASK_NATIVE, IGVM_PLATFORM_NATIVE, 0, 0), "platform") ||
-	    werr(w, igvm_add_required_memory(w, cfg->kernel_region_base, lay.all_masks,
-					     (u32)cfg->kernel_region_size, 0),
-		 "kernel region") ||
-	    add_parameters(w, &lay) || add_native_context(w, &lay) ||
+	    add_required_memory(w, cfg, &lay) || add_parameters(w, &lay) || add_native_context(w, &lay) ||
 	    add_stage2(w, &lay) || add_kernel_and_params(w, in, &lay))
 		goto out;
 	ret = werr(w, igvm_writer_serialize(w, out, out_len), "serialize");

@@ -115,26 +115,34 @@ static int parse_platforms(struct build_config *cfg, json_object *igvm)
 	return 0;
 }
 
+/*
+ * "kernel_region": {"size": S} puts the region at the top of the highest
+ * RAM range, chosen by stage2 at boot (base 0 in the boot parameters);
+ * {"base": B, "size": S} fixes it and adds a REQUIRED_MEMORY directive.
+ */
 static int parse_region(struct build_config *cfg, json_object *igvm)
 {
 	static const char *const keys[] = { "base", "size", NULL };
+	bool has_base = false, has_size;
 	json_object *r;
-	bool present;
 
-	cfg->kernel_region_base = KERNEL_REGION_DEFAULT_BASE;
+	cfg->kernel_region_base = 0;
 	cfg->kernel_region_size = KERNEL_REGION_DEFAULT_SIZE;
 	if (!json_object_object_get_ex(igvm, "kernel_region", &r))
 		return 0;
 	if (check_keys(cfg, "kernel_region", r, keys) ||
-	    get_u64(cfg, r, "base", &cfg->kernel_region_base, &present) ||
-	    get_u64(cfg, r, "size", &cfg->kernel_region_size, &present))
+	    get_u64(cfg, r, "base", &cfg->kernel_region_base, &has_base) ||
+	    get_u64(cfg, r, "size", &cfg->kernel_region_size, &has_size))
 		return -1;
 	if (cfg->kernel_region_base % PAGE_SIZE_2M ||
 	    cfg->kernel_region_size % PAGE_SIZE_2M ||
 	    cfg->kernel_region_size < KERNEL_REGION_MIN_SIZE ||
-	    cfg->kernel_region_base < KERNEL_ELF_GPA + 0x1000000)
+	    cfg->kernel_region_size > 0x100000000ULL)
 		return cfg_error(cfg, "kernel_region",
-				 "base and size must be 2 MiB aligned, size >= 4 MiB, base >= 0x1100000");
+				 "size must be 2 MiB aligned, 4 MiB to 4 GiB; base 2 MiB aligned");
+	if (has_base && cfg->kernel_region_base < KERNEL_REGION_MIN_BASE)
+		return cfg_error(cfg, "base", "must be at least 0x%llx",
+				 KERNEL_REGION_MIN_BASE);
 	return 0;
 }
 

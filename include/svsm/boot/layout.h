@@ -24,10 +24,14 @@
 /* The raw kernel ELF and the boot parameter pages start at 1 MiB. */
 #define KERNEL_ELF_GPA 0x100000ULL
 
-/* Default kernel region: 16 MiB at 128 MiB (overridable in the config). */
-#define KERNEL_REGION_DEFAULT_BASE 0x8000000ULL
-#define KERNEL_REGION_DEFAULT_SIZE 0x1000000ULL
+/*
+ * The kernel region: by default 256 MiB at the top of the highest RAM range,
+ * chosen by stage2 (as the installation guide's log shows: with 8 GiB the
+ * guest keeps 0-2 GiB and 4 GiB-0x270000000). A preset may fix the base.
+ */
+#define KERNEL_REGION_DEFAULT_SIZE 0x10000000ULL
 #define KERNEL_REGION_MIN_SIZE 0x400000ULL
+#define KERNEL_REGION_MIN_BASE 0x1000000ULL
 
 /* The kernel is linked here (PML4 slot 511). */
 #define KERNEL_VIRT_BASE 0xffffff8000000000ULL

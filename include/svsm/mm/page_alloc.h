@@ -2,10 +2,12 @@
 /*
  * Buddy page allocator over one contiguous, linearly mapped region
  * (virt = virt_start + (phys - phys_start)). Orders 0..PAGE_ALLOC_MAX_ORDER-1
- * (4 KiB to 128 KiB). Free lists are linked through per-page metadata, never
- * through the free pages themselves, so a stray write into a free page cannot
- * corrupt the allocator. The metadata array lives at the start of the region
- * and is accounted as reserved.
+ * (4 KiB to 128 KiB). A block of order o is aligned to 2^o pages in physical
+ * memory (and in virtual memory when virt and phys agree modulo 128 KiB),
+ * even if the region is not. Free lists are linked through per-page
+ * metadata, never through the free pages themselves, so a stray write into a
+ * free page cannot corrupt the allocator. The metadata array lives at the
+ * start of the region and is accounted as reserved.
  *
  * The pool itself takes no lock; the kernel wraps it (kernel/mm/mm.c).
  * Misuse that only a bug can cause (freeing a pointer that is not the start
@@ -87,13 +89,28 @@ void *page_pool_alloc(struct page_pool *pool, unsigned int order);
 /* Frees a block returned by page_pool_alloc(); merges buddies. */
 void page_pool_free(struct page_pool *pool, void *va);
 
+/* Inline: the heap looks up the page of every object it frees. */
+static inline bool page_pool_contains(const struct page_pool *pool,
+				      const void *va)
+{
+	return (uintptr_t)va - pool->virt_start < (pool->npages << PAGE_SHIFT);
+}
+
 /* Metadata of the page containing va, or NULL if va is outside the pool. */
-struct page_info *page_pool_info(struct page_pool *pool, const void *va);
+static inline struct page_info *page_pool_info(struct page_pool *pool,
+					       const void *va)
+{
+	if (!page_pool_contains(pool, va)) {
+		return NULL;
+	}
+	return &pool->meta[((uintptr_t)va - pool->virt_start) >> PAGE_SHIFT];
+}
+
 /* Virtual address of the first byte of the page that `info` describes. */
 void *page_pool_page_va(struct page_pool *pool, const struct page_info *info);
 
-bool page_pool_contains(const struct page_pool *pool, const void *va);
-phys_addr_t page_pool_virt_to_phys(const struct page_pool *pool, const void *va);
+phys_addr_t page_pool_virt_to_phys(const struct page_pool *pool,
+				   const void *va);
 void *page_pool_phys_to_virt(const struct page_pool *pool, phys_addr_t pa);
 
 void page_pool_get_stats(const struct page_pool *pool,

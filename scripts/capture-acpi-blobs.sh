@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# Captures the fw_cfg files QEMU gives the firmware (etc/acpi/rsdp,
+# etc/acpi/tables, etc/e820) as the test data of tests/unit/test_acpi.c and
+# tests/unit/test_e820.c, and the fuzz seeds in tests/fuzz/corpus/{acpi,e820}.
+#
+# Usage (from the repo root): scripts/capture-acpi-blobs.sh [OUTDIR]
+#   OUTDIR defaults to tests/data/acpi; QEMU=path overrides the binary.
+#   Writes OUTDIR/<name>/{rsdp,tables,e820} for each machine below and
+#   OUTDIR/<name>/dir.txt, the fw_cfg file directory for reference.
+#
+# No guest runs: QEMU starts with its vCPUs stopped (-S) and the qtest
+# protocol on stdin/stdout does the port I/O a guest would do (select a
+# fw_cfg item on port 0x510, read it byte by byte on 0x511; QEMU
+# docs/specs/fw_cfg.rst), then a reset through port 0xCF9 with -no-reboot
+# makes QEMU exit. The blobs are exactly what fw_cfg serves, i.e. before
+# the firmware runs etc/table-loader, so the pointers inside the ACPI
+# tables are offsets into the etc/acpi/tables blob. The output only depends
+# on the QEMU version and the machine options, so reruns are reproducible.
+set -euo pipefail
+
+QEMU=${QEMU:-qemu-system-x86_64}
+OUT=${1:-tests/data/acpi}
+FILES="etc/acpi/rsdp etc/acpi/tables etc/e820"
+# name  -smp  -m. The last one has hot-pluggable CPUs, which QEMU lists in
+# the MADT as disabled, and 3 cores per socket, which leaves a hole in the
+# APIC IDs (0 1 2 4, then 5 6 disabled).
+MACHINES="
+q35-smp1-512m 1 512M
+q35-smp2-512m 2 512M
+q35-smp4-512m 4 512M
+q35-smp8-512m 8 512M
+q35-smp2-3g 2 3G
+q35-smp2-8g 2 8G
+q35-smp4-max6-sparse 4,maxcpus=6,sockets=2,cores=3,threads=1 512M
+"
+
+for tool in "$QEMU" xxd awk; do
+	command -v "$tool" >/dev/null || { echo "$0: $tool not found" >&2; exit 1; }
+done
+
+# Runs QEMU with the qtest commands on stdin; prints one hex byte per line
+# for every "inb". Any qtest failure stops the script.
+qtest() {
+	"$QEMU" -machine q35 -accel tcg -cpu max -smp "$1" -m "$2" -S \
+		-display none -serial null -monitor none -no-reboot \
+		-qtest stdio -qtest-log /dev/null |
+		awk '$1 != "OK" { print "qtest: " $0 > "/dev/stderr"; exit 1 }
+		     NF == 2 { print substr($2, 5, 2) }'
+}
+
+# Reads the selected item's first $1 bytes.
+inb_cmds() {
+	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) print "inb 0x511" }'
+}
+
+reset_cmd() {
+	echo "outb 0xcf9 0x6"
+}
+
+# fw_cfg file directory (item 0x19): u32 BE count, then 64-byte entries
+# {u32 BE size, u16 BE select, u16 reserved, char name[56]}.
+# Prints "name select size" lines; at most 128 files are read.
+read_dir() {
+	{ echo "outw 0x510 0x19"; inb_cmds $((4 + 64 * 128)); reset_cmd; } |
+		qtest "$1" "$2" |
+		awk 'function h(i) {
+			return index(X, substr(b[i], 1, 1)) * 16 - 17 + \
+			       index(X, substr(b[i], 2, 1))
+		     }
+		     function be(i, n,   v, k) {
+			v = 0
+			for (k = 0; k < n; k++) {
+				v = v * 256 + h(i + k)
+			}
+			return v
+		     }
+		     BEGIN { X = "0123456789abcdef" }
+		     { b[NR - 1] = $1 }
+		     END {
+			n = be(0, 4)
+			if (n > 128) {
+				n = 128
+			}
+			for (e = 0; e < n; e++) {
+				o = 4 + 64 * e
+				name = ""
+				for (i = o + 8; i < o + 64; i++) {
+					if (!h(i)) {
+						break
+					}
+					name = name sprintf("%c", h(i))
+				}
+				printf "%s 0x%x %d\n", name, be(o + 4, 2), be(o, 4)
+			}
+		     }'
+}
+
+capture() {
+	local name=$1 smp=$2 mem=$3 dir=$OUT/$1 f sel size cmds="" sizes=""
+
+	mkdir -p "$dir"
+	read_dir "$smp" "$mem" >"$dir/dir.txt"
+	for f in $FILES; do
+		read -r sel size < <(awk -v f="$f" '$1 == f { print $2, $3 }' \
+			"$dir/dir.txt")
+		if [ -z "${sel:-}" ]; then
+			echo "$0: $name: no fw_cfg file $f" >&2
+			exit 1
+		fi
+		cmds+="outw 0x510 $sel"$'\n'"$(inb_cmds "$size")"$'\n'
+		sizes+="$size "
+	done
+	printf '%s%s\n' "$cmds" "$(reset_cmd)" | qtest "$smp" "$mem" >"$dir/hex"
+	# Split the byte stream back into the files, in $FILES order.
+	for f in $FILES; do
+		size=${sizes%% *}
+		sizes=${sizes#* }
+		head -n "$size" "$dir/hex" | tr -d '\n' | xxd -r -p \
+			>"$dir/$(basename "$f")"
+		tail -n +"$((size + 1))" "$dir/hex" >"$dir/hex.rest"
+		mv "$dir/hex.rest" "$dir/hex"
+		if [ "$(stat -c %s "$dir/$(basename "$f")")" != "$size" ]; then
+			echo "$0: $name: short read of $f" >&2
+			exit 1
+		fi
+	done
+	rm -f "$dir/hex"
+	echo "$name: -smp $smp -m $mem -> $dir"
+}
+
+echo "$MACHINES" | while read -r name smp mem; do
+	if [ -n "$name" ]; then
+		capture "$name" "$smp" "$mem"
+	fi
+done

@@ -1,0 +1,305 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""End-to-end tests: boot bin/svsm.bin under QEMU and check the serial log.
+
+Usage: tests/e2e/run.py [--svsm-bin P] [--igvm P] [-k SUBSTRING]
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import igvmfile  # noqa: E402
+
+QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
+READY = "[SVSM] SVSM initialization complete, ready"
+LOADER_BAD_IMAGE_EXIT = (0x12 << 1) | 1
+KERNEL_FAIL_EXIT = (0x11 << 1) | 1
+BOOT_TIMEOUT = 90
+
+
+class TestFailure(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise TestFailure(msg)
+
+
+def qemu_cmd(image, log, mem="512M", smp=1, extra=()):
+    return [QEMU, "-machine", "q35", "-accel", "tcg", "-cpu", "max",
+            "-m", mem, "-smp", str(smp), "-bios", image, "-display", "none",
+            "-monitor", "none", "-serial", "file:" + log, "-no-reboot",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=4", *extra]
+
+
+def read_log(path):
+    with open(path, "rb") as f:
+        return f.read().decode("utf-8", "replace").replace("\r", "")
+
+
+def boot(image, until=READY, mem="512M", smp=1, extra=()):
+    """Boots until `until` appears or QEMU exits. Returns (log, exit code or
+    None if QEMU was stopped by us)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        log = os.path.join(tmp, "serial.log")
+        proc = subprocess.Popen(qemu_cmd(image, log, mem, smp, extra),
+                                stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        deadline = time.time() + BOOT_TIMEOUT
+        rc = None
+        while time.time() < deadline:
+            rc = proc.poll()
+            text = read_log(log) if os.path.exists(log) else ""
+            if rc is not None or (until and until in text):
+                break
+            time.sleep(0.1)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        text = read_log(log) if os.path.exists(log) else ""
+        if rc is None and until and until not in text:
+            raise TestFailure("timeout after %ds; log:\n%s" %
+                              (BOOT_TIMEOUT, text))
+        return text, rc
+
+
+def lines_in_order(text, patterns):
+    """Checks each regex matches a line after the previous match; returns
+    the match objects."""
+    lines = text.splitlines()
+    pos, found = 0, []
+    for pat in patterns:
+        rx = re.compile(pat)
+        for i in range(pos, len(lines)):
+            m = rx.search(lines[i])
+            if m:
+                found.append(m)
+                pos = i + 1
+                break
+        else:
+            raise TestFailure("line /%s/ missing (in order) from log:\n%s"
+                              % (pat, text))
+    return found
+
+
+def order_table(text, prefix):
+    """Returns (blocks, free) lists and the Total line numbers for prefix."""
+    rx = re.compile(r"^\[%s\] Order-(\d\d): total pages: +(\d+) free pages: +(\d+)$"
+                    % prefix)
+    total_rx = re.compile(r"^\[%s\] Total memory: (\d+)KiB free memory: (\d+)KiB$"
+                          % prefix)
+    blocks, free, totals = {}, {}, None
+    for line in text.splitlines():
+        m = rx.match(line)
+        if m:
+            blocks[int(m.group(1))] = int(m.group(2))
+            free[int(m.group(1))] = int(m.group(3))
+        m = total_rx.match(line)
+        if m and totals is None:
+            totals = (int(m.group(1)), int(m.group(2)))
+    return blocks, free, totals
+
+
+def check_order_table(text, prefix):
+    blocks, free, totals = order_table(text, prefix)
+    check(sorted(blocks) == list(range(6)),
+          "%s: Order-00..05 lines missing" % prefix)
+    check(totals is not None, "%s: Total memory line missing" % prefix)
+    total_kib, free_kib = totals
+    check(free_kib <= total_kib, "%s: free memory above total" % prefix)
+    for o in range(6):
+        check(free[o] <= blocks[o], "%s: order %d free > total" % (prefix, o))
+    free_sum = sum(free[o] << o for o in range(6)) * 4
+    check(free_sum == free_kib, "%s: free blocks (%d KiB) disagree with "
+          "free memory (%d KiB)" % (prefix, free_sum, free_kib))
+    return total_kib, free_kib
+
+
+def test_boot_log(args):
+    text, rc = boot(args.svsm_bin)
+    check(rc is None, "QEMU exited (code %s) instead of idling" % rc)
+    m = lines_in_order(text, [
+        r"^\[Stage2\] COCONUT Secure Virtual Machine Service Module \(SVSM\) Stage 2 Loader$",
+        r"^\[Stage2\] Mapping kernel region (0x[0-9a-f]{16})-(0x[0-9a-f]{16}) to (0x[0-9a-f]{16})$",
+        r"^\[Stage2\] Order-00: total pages: +\d+ free pages: +\d+$",
+        r"^\[Stage2\] Order-05: ",
+        r"^\[Stage2\] Total memory: \d+KiB free memory: \d+KiB$",
+        r"^\[Stage2\]   kernel_physical_start = (0x[0-9a-f]{16})$",
+        r"^\[Stage2\]   kernel_physical_end   = (0x[0-9a-f]{16})$",
+        r"^\[Stage2\]   kernel_virtual_base   = (0x[0-9a-f]{16})$",
+        r"^\[Stage2\]   cpuid_page            = 0x[0-9a-f]{16}$",
+        r"^\[Stage2\]   secrets_page          = 0x[0-9a-f]{16}$",
+        r"^\[Stage2\] Launching SVSM kernel\.\.\.$",
+        r"^\[SVSM\] COCONUT Secure Virtual Machine Service Module \(SVSM\)$",
+        r"^\[SVSM\] Order-00: ",
+        r"^\[SVSM\] Order-05: ",
+        r"^\[SVSM\] Total memory: \d+KiB free memory: \d+KiB$",
+        r"^\[SVSM\] Boot stack starts        @ (0x[0-9a-f]{16})$",
+        r"^\[SVSM\] BSP Runtime stack starts @ (0x[0-9a-f]{16})$",
+        "^" + re.escape(READY) + "$",
+    ])
+    vstart, vend, pstart = (int(x, 16) for x in m[1].groups())
+    kstart, kend, vbase = (int(m[i].group(1), 16) for i in (5, 6, 7))
+    check(vbase == 0xffffff8000000000, "kernel_virtual_base %#x" % vbase)
+    check(vstart == vbase, "mapping starts at %#x" % vstart)
+    check(pstart == kstart, "mapped to %#x, physical start %#x" %
+          (pstart, kstart))
+    check(kend > kstart and kend - kstart == vend - vstart,
+          "kernel region bounds disagree")
+    check(kstart % (2 << 20) == 0 and kend % (2 << 20) == 0,
+          "kernel region not 2 MiB aligned")
+    boot_stack = int(m[15].group(1), 16)
+    check(vbase < boot_stack <= vend, "boot stack outside the kernel region")
+    check_order_table(text, "Stage2")
+    total, _ = check_order_table(text, "SVSM")
+    check(total * 1024 <= kend - kstart, "SVSM manages more memory than "
+          "its region")
+    check("ERROR" not in text and "WARN" not in text,
+          "errors or warnings in a clean boot:\n" + text)
+
+
+def wrap(args, igvm_bytes, tmp):
+    igvm = os.path.join(tmp, "bad.igvm")
+    image = os.path.join(tmp, "bad.bin")
+    with open(igvm, "wb") as f:
+        f.write(igvm_bytes)
+    subprocess.run([args.mksvsmbin, "--loader", args.loader, "--igvm", igvm,
+                    "--output", image], check=True)
+    return image
+
+
+def expect_loader_error(args, igvm_bytes, reason_rx, mem="512M"):
+    with tempfile.TemporaryDirectory() as tmp:
+        text, rc = boot(wrap(args, igvm_bytes, tmp), until=None, mem=mem)
+    check(rc == LOADER_BAD_IMAGE_EXIT,
+          "exit code %s, expected %d; log:\n%s" % (rc, LOADER_BAD_IMAGE_EXIT,
+                                                   text))
+    lines = [l for l in text.splitlines() if l.startswith("IGVM: ")]
+    check(len(lines) == 1, "expected one 'IGVM: ' line, log:\n" + text)
+    check(re.search(reason_rx, lines[0]), "'%s' does not match /%s/" %
+          (lines[0], reason_rx))
+    check("[Stage2]" not in text, "stage2 ran on a bad image")
+
+
+def load_igvm(args):
+    with open(args.igvm, "rb") as f:
+        return igvmfile.IgvmFile(f.read())
+
+
+def test_bad_magic(args):
+    f = load_igvm(args)
+    f.set_u32(0, 0x12345678)
+    expect_loader_error(args, f.bytes(), r"magic")
+
+
+def test_bad_checksum(args):
+    f = load_igvm(args)
+    off, _, _ = next(f.page_data())
+    f.data[off + 8] ^= 0x10  # a GPA bit, checksum left stale
+    expect_loader_error(args, f.bytes(), r"checksum")
+
+
+def test_truncated(args):
+    f = load_igvm(args)
+    expect_loader_error(args, f.bytes()[:len(f.data) // 2], r"size|truncat")
+
+
+def test_header_outside_file(args):
+    f = load_igvm(args)
+    off = next(o for o, _, foff in f.page_data() if foff)
+    f.set_u32(off + 8 + 12, len(f.data) + 0x1000)
+    expect_loader_error(args, f.fix_checksum().bytes(), r"outside")
+
+
+def test_overlapping_pages(args):
+    f = load_igvm(args)
+    pages = list(f.page_data())
+    first_gpa = pages[0][1]
+    f.set_u64(pages[1][0] + 8, first_gpa)
+    expect_loader_error(args, f.fix_checksum().bytes(), r"overlap")
+
+
+def test_page_in_loader_memory(args):
+    f = load_igvm(args)
+    off = next(f.page_data())[0]
+    f.set_u64(off + 8, 0x2000)
+    expect_loader_error(args, f.fix_checksum().bytes(), r"loader")
+
+
+def test_not_enough_memory(args):
+    text, rc = boot(args.svsm_bin, until=None, mem="192M")
+    check(rc == KERNEL_FAIL_EXIT, "exit code %s; log:\n%s" % (rc, text))
+    lines_in_order(text, [
+        r"^\[Stage2\] ERROR: no RAM range can hold the 0x10000000-byte "
+        r"kernel region; give the VM more memory$"])
+    check("Launching SVSM kernel" not in text, "the kernel was launched")
+
+
+def test_loader_checks_required_memory(args):
+    """A preset with a fixed kernel region adds REQUIRED_MEMORY; the loader
+    must refuse to start when that memory is not RAM."""
+    f = load_igvm(args)
+    # Turn the first parameter-area directive into REQUIRED_MEMORY
+    # 0x40000000+16 MiB: same body length (24 bytes) as PAGE_DATA, so use a
+    # page-data record instead and rewrite it in place.
+    off = next(f.page_data())[0]
+    f.set_u32(off, igvmfile.REQUIRED_MEMORY)
+    f.set_u64(off + 8, 0x40000000)      # gpa
+    f.set_u32(off + 16, 0x2)            # mask: native
+    f.set_u32(off + 20, 0x1000000)      # number_of_bytes
+    f.set_u32(off + 24, 0)              # flags
+    f.set_u32(off + 28, 0)              # reserved
+    expect_loader_error(args, f.fix_checksum().bytes(),
+                        r"required memory 0x40000000-0x41000000 is not "
+                        r"guest RAM", mem="512M")
+
+
+def test_kernel_segment_outside_region(args):
+    f = load_igvm(args)
+    elf_page = next(foff for _, gpa, foff in f.page_data()
+                    if gpa == 0x100000)
+    phoff = int.from_bytes(f.data[elf_page + 32:elf_page + 40], "little")
+    # First program header's p_vaddr: below the kernel virtual base.
+    f.set_u64(elf_page + phoff + 16, 0xffffff7000000000)
+    with tempfile.TemporaryDirectory() as tmp:
+        text, rc = boot(wrap(args, f.bytes(), tmp), until=None)
+    check(rc == KERNEL_FAIL_EXIT, "exit code %s; log:\n%s" % (rc, text))
+    lines_in_order(text, [
+        r"^\[Stage2\] ERROR: kernel segment 0xffffff7000000000-0x[0-9a-f]+ "
+        r"is outside the kernel region 0xffffff8000000000-0xffffff80[0-9a-f]+$"])
+    check("Launching SVSM kernel" not in text, "the kernel was launched")
+
+
+TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--svsm-bin", default="bin/svsm.bin")
+    ap.add_argument("--igvm", default="bin/coconut-qemu.igvm")
+    ap.add_argument("--loader", default="bin/svsm-loader.bin")
+    ap.add_argument("--mksvsmbin", default="bin/mksvsmbin")
+    ap.add_argument("-k", default="")
+    args = ap.parse_args()
+    failed = 0
+    run = [t for t in TESTS if args.k in t.__name__]
+    for t in run:
+        start = time.time()
+        try:
+            t(args)
+            print("e2e %s ... ok (%.1fs)" % (t.__name__, time.time() - start))
+        except TestFailure as e:
+            failed += 1
+            print("e2e %s ... FAILED: %s" % (t.__name__, e))
+    print("e2e: %d passed, %d failed" % (len(run) - failed, failed))
+    return 1 if failed or not run else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
