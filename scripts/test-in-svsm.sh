@@ -28,7 +28,8 @@ timeout --foreground "$TEST_TIMEOUT" "$QEMU" -machine q35 -accel tcg -cpu max \
 	-serial "file:$log" -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=4 "$@"
 rc=$?
-sed 's/\r$//' "$log"
+sed -i 's/\r$//' "$log"
+cat "$log"
 
 case $rc in
 33) # 0x21: the kernel wrote QEMU_EXIT_SUCCESS

@@ -4,6 +4,7 @@
  * descriptor tables, memory, own page tables, per-CPU area and IST stacks,
  * then the runtime stack and the rest of boot.
  */
+#include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/cpu_init.h>
 #include <arch/desc.h>
@@ -14,10 +15,12 @@
 #include <svsm/errno.h>
 #include <svsm/kernel.h>
 #include <svsm/lib/log.h>
+#include <svsm/machine.h>
 #include <svsm/mm.h>
 #include <svsm/panic.h>
 #include <svsm/percpu.h>
 #include <svsm/platform.h>
+#include <svsm/smp.h>
 #include <svsm/tests.h>
 
 const struct svsm_launch_info *kernel_launch_info;
@@ -66,20 +69,23 @@ static void setup_bsp_percpu(void)
 	bsp->online = 1;
 }
 
+static struct machine_info machine;
+
 static void kernel_main_runtime(void *arg)
 {
 	log_info("BSP Runtime stack starts @ 0x%016llx",
 		 percpu_runtime_stack_top(this_cpu()));
+	if (apic_init())
+		PANIC("cannot map the local APIC");
+	machine_init(&machine);
+	smp_start_aps(&machine.cpus);
 #ifdef SVSM_TEST_IN_SVSM
 	svsm_run_tests();
 #endif
 	/* Under QEMU -icount shift=0 the TSC counts guest instructions. */
 	log_info("Boot took %llu TSC cycles since reset", arch_rdtsc());
 	log_info(SVSM_READY_LINE);
-	for (;;) {
-		arch_irq_disable();
-		arch_halt();
-	}
+	smp_idle_loop();
 }
 
 void kernel_main(struct svsm_launch_info *li)

@@ -13,6 +13,7 @@
 #include <svsm/lib/string.h>
 #include <svsm/mm.h>
 #include <svsm/mm/heap.h>
+#include <svsm/smp.h>
 #include <svsm/spinlock.h>
 
 
@@ -212,6 +213,9 @@ int mm_unmap(virt_addr_t va, u64 size)
 	int ret = pgtable_unmap(&kernel_pt, va, size);
 
 	spin_unlock_irqrestore(&pt_lock, irq);
+	/* pgtable_unmap flushed this CPU; the others may cache it too. */
+	if (!ret && smp_cpus_online() > 1)
+		tlb_shootdown(va, size);
 	return ret;
 }
 

@@ -121,6 +121,7 @@ static bool init_args_valid(virt_addr_t virt, phys_addr_t phys, u64 npages)
 	if (!IS_ALIGNED(virt, PAGE_SIZE) || !IS_ALIGNED(phys, PAGE_SIZE)) {
 		return false;
 	}
+	/* From 2 pages on, the metadata always leaves at least one usable. */
 	if (npages < 2 || npages >= PAGE_POOL_MAX_PAGES) {
 		return false;
 	}
@@ -143,9 +144,6 @@ int page_pool_init(struct page_pool *pool, virt_addr_t virt, phys_addr_t phys,
 	pool->npages = npages;
 	pool->meta = (struct page_info *)(uintptr_t)virt;
 	pool->meta_pages = (npages + META_PER_PAGE - 1) / META_PER_PAGE;
-	if (pool->meta_pages >= npages) {
-		return -SVSM_EINVAL;
-	}
 	for (unsigned int o = 0; o < PAGE_ALLOC_MAX_ORDER; o++) {
 		pool->free_head[o] = PAGE_NONE;
 		pool->nr_blocks[o] = 0;

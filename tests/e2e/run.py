@@ -276,6 +276,77 @@ def test_kernel_segment_outside_region(args):
     check("Launching SVSM kernel" not in text, "the kernel was launched")
 
 
+GIB = 1 << 30
+MIB = 1 << 20
+SVSM_REGION = 256 * MIB
+
+
+def expected_regions(mem):
+    """Guest RAM QEMU's q35 gives for -m mem (below 4 GiB up to 2 GiB when
+    the memory exceeds 2.75 GiB, the rest above 4 GiB), minus the SVSM's
+    256 MiB at the top of the highest range."""
+    low = mem if mem < 0xb0000000 else 2 * GIB
+    ranges = [[0, low]] + ([[4 * GIB, 4 * GIB + mem - low]] if mem > low
+                           else [])
+    ranges[-1][1] -= SVSM_REGION
+    return [tuple(r) for r in ranges if r[1] > r[0]]
+
+
+def check_machine(args, mem_str, mem, smp):
+    text, _ = boot(args.svsm_bin, mem=mem_str, smp=smp)
+    rx = re.compile(r"^\[SVSM\]   ([0-9a-f]{18})-([0-9a-f]{18})$")
+    regions = [(int(m.group(1), 16), int(m.group(2), 16))
+               for m in map(rx.match, text.splitlines()) if m]
+    check(regions == expected_regions(mem),
+          "-m %s: regions %s, expected %s" % (mem_str, [tuple(map(hex, r))
+                                                       for r in regions],
+                                             [tuple(map(hex, r)) for r in
+                                              expected_regions(mem)]))
+    lines_in_order(text, [r"^\[SVSM\] Guest Memory Regions:$",
+                          r"^\[SVSM\] %d CPU\(s\) present$" % smp,
+                          "^" + re.escape(READY) + "$"])
+    online = re.findall(r"^\[SVSM\] CPU (\d+) \(APIC ID (\d+)\) is online$",
+                        text, re.M)
+    check(sorted(int(c) for c, _ in online) == list(range(1, smp)),
+          "-smp %d: APs online %s" % (smp, online))
+
+
+def test_smp_1_2_4_8(args):
+    for smp in (1, 2, 4, 8):
+        check_machine(args, "512M", 512 * MIB, smp)
+
+
+def test_memory_512m_3g_8g(args):
+    for mem_str, mem in (("512M", 512 * MIB), ("3G", 3 * GIB),
+                         ("8G", 8 * GIB)):
+        check_machine(args, mem_str, mem, 2)
+
+
+def test_guide_regions_with_8g(args):
+    text, _ = boot(args.svsm_bin, mem="8G", smp=8)
+    lines_in_order(text, [
+        r"^\[SVSM\] Guest Memory Regions:$",
+        r"^\[SVSM\]   000000000000000000-000000000080000000$",
+        r"^\[SVSM\]   000000000100000000-000000000270000000$",
+        r"^\[SVSM\] 8 CPU\(s\) present$"])
+
+
+def test_acpi_tables_missing(args):
+    """A build reading ACPI from a fw_cfg file that does not exist stops
+    with the installation guide's message."""
+    out = "build/e2e-acpi-missing"
+    subprocess.run(["make", "-s", "BUILD=" + out, "BIN=" + out + "/bin",
+                    "ACPI_TABLES_PATH=etc/does-not-exist", out + "/bin/svsm.bin"],
+                   check=True, stdout=subprocess.DEVNULL)
+    text, _ = boot(out + "/bin/svsm.bin",
+                   until="Failed to load ACPI tables: FwCfg(FileNotFound)")
+    lines_in_order(text, [
+        r"^\[SVSM\] ERROR: Panic on CPU\[0\]! COCONUT-SVSM Version: ",
+        r"^\[SVSM\] ERROR: Info: panicked at kernel/base/machine.c:\d+:$",
+        r"^\[SVSM\] ERROR: Failed to load ACPI tables: FwCfg\(FileNotFound\)$"])
+    check(READY not in text, "boot went on without ACPI tables")
+
+
 TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
 
 

@@ -115,6 +115,12 @@ static inline void arch_irq_enable(void)
 	__asm__ volatile("sti" ::: "memory");
 }
 
+/* Enables interrupts and halts atomically (sti shadows the next insn). */
+static inline void arch_irq_enable_and_halt(void)
+{
+	__asm__ volatile("sti; hlt" ::: "memory");
+}
+
 static inline u64 arch_read_rflags(void)
 {
 	u64 v;
