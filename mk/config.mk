@@ -17,7 +17,7 @@ empty :=
 space := $(empty) $(empty)
 
 HOST_ONLY_GOALS := test unit-tests fuzz fuzz-build tools setup clean distclean \
-	utils/cbit lint format $(addprefix $(BIN)/,$(HOST_TOOLS))
+	utils/cbit lint format bench-tools $(addprefix $(BIN)/,$(HOST_TOOLS))
 NEED_CONFIG := $(if $(MAKECMDGOALS),$(filter-out $(HOST_ONLY_GOALS) $(BUILD)/host/% $(BUILD)/host-asan/% $(BUILD)/host-fuzz/%,$(MAKECMDGOALS)),all)
 
 ifneq ($(NEED_CONFIG),)

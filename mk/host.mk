@@ -98,3 +98,13 @@ FUZZ_BINS := $(foreach t,$(FUZZ_TARGETS),$(HOST_FUZZ_OBJ)/fuzz_$(t))
 fuzz-build: $(FUZZ_BINS)
 fuzz: $(FUZZ_BINS)
 	$(Q)scripts/run-fuzzers.sh $(FUZZ_TIME) $(FUZZ_BINS)
+
+# --- benchmarks -------------------------------------------------------------
+$(HOST_OBJ)/tests/bench_mm: $(patsubst %.c,$(HOST_OBJ)/%.o,tests/bench/bench_mm.c \
+		kernel/mm/page_alloc.c kernel/mm/heap.c lib/log.c lib/printf.c)
+	$(call say,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) -o $@ $^
+
+.PHONY: bench-tools
+bench-tools: $(HOST_OBJ)/tests/bench_mm

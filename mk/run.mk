@@ -32,5 +32,5 @@ check: | $(SETUP_STAMP)
 	@echo "make check: all tests passed"
 
 bench: | $(SETUP_STAMP)
-	$(Q)$(MAKE) --no-print-directory all tools
+	$(Q)$(MAKE) --no-print-directory all tools bench-tools
 	$(Q)python3 scripts/bench.py $(OBJ)

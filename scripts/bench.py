@@ -123,8 +123,12 @@ def main():
                                                        free.group(1)))
     bench_mm = "build/host/tests/bench_mm"
     if os.path.exists(bench_mm):
-        for mode, label in (("pages", "page alloc/free pair (order 0)"),
-                            ("heap", "heap alloc/free pair (64 bytes)")):
+        for mode, label in (
+                ("pages", "page alloc/free pair (order 0, warm)"),
+                ("pages-split", "page alloc/free pair (5 splits, 5 merges)"),
+                ("heap", "heap alloc/free pair (64 bytes, warm slab)"),
+                ("heap-cold", "heap alloc/free pair (64 bytes, new slab)"),
+                ("heap-large", "heap alloc/free pair (8 KiB, pages)")):
             print("host: %.1f instructions per %s (callgrind)"
                   % (per_op(bench_mm, mode, 20000), label))
 

@@ -5,10 +5,12 @@
 # etc/acpi/tables, etc/e820) as the test data of tests/unit/test_acpi.c and
 # tests/unit/test_e820.c, and the fuzz seeds in tests/fuzz/corpus/{acpi,e820}.
 #
-# Usage (from the repo root): scripts/capture-acpi-blobs.sh [OUTDIR]
-#   OUTDIR defaults to tests/data/acpi; QEMU=path overrides the binary.
-#   Writes OUTDIR/<name>/{rsdp,tables,e820} for each machine below and
-#   OUTDIR/<name>/dir.txt, the fw_cfg file directory for reference.
+# Usage (from the repo root): scripts/capture-acpi-blobs.sh [OUTDIR [SEEDDIR]]
+#   OUTDIR defaults to tests/data/acpi, SEEDDIR to tests/fuzz/corpus;
+#   QEMU=path overrides the binary. Writes OUTDIR/<name>/{rsdp,tables,e820}
+#   for each machine below, OUTDIR/<name>/dir.txt (the fw_cfg file
+#   directory, for reference), and fuzz seeds in SEEDDIR/{acpi,e820}/ in
+#   the input formats described at the top of tests/fuzz/fuzz_{acpi,e820}.c.
 #
 # No guest runs: QEMU starts with its vCPUs stopped (-S) and the qtest
 # protocol on stdin/stdout does the port I/O a guest would do (select a
@@ -22,6 +24,7 @@ set -euo pipefail
 
 QEMU=${QEMU:-qemu-system-x86_64}
 OUT=${1:-tests/data/acpi}
+SEEDS=${2:-tests/fuzz/corpus}
 FILES="etc/acpi/rsdp etc/acpi/tables etc/e820"
 # name  -smp  -m. The last one has hot-pluggable CPUs, which QEMU lists in
 # the MADT as disabled, and 3 cores per socket, which leaves a hole in the
@@ -36,7 +39,7 @@ q35-smp2-8g 2 8G
 q35-smp4-max6-sparse 4,maxcpus=6,sockets=2,cores=3,threads=1 512M
 "
 
-for tool in "$QEMU" xxd awk; do
+for tool in "$QEMU" xxd awk od dd; do
 	command -v "$tool" >/dev/null || { echo "$0: $tool not found" >&2; exit 1; }
 done
 
@@ -130,8 +133,87 @@ capture() {
 	echo "$name: -smp $smp -m $mem -> $dir"
 }
 
+# Little-endian unsigned integers: reading $3 bytes of file $1 at $2, and
+# printing $1 as $2 bytes.
+rdle() {
+	od -An -tu"$3" -j "$2" -N "$3" "$1" | tr -d ' '
+}
+
+# $3 bytes of file $1 from offset $2.
+bytes() {
+	dd if="$1" iflag=skip_bytes,count_bytes skip="$2" count="$3" bs=4096 \
+		status=none
+}
+
+le() {
+	local v=$1 i
+
+	for ((i = 0; i < $2; i++)); do
+		printf '\\x%02x' $((v & 255))
+		v=$((v >> 8))
+	done
+}
+
+# fuzz_acpi input: mode, rsdp length, max CPUs, rsdp, tables. The tables
+# blob is cut after the last table the RSDT reaches (QEMU pads it with
+# zeros to 128 KiB), and the MADT is also given alone (modes 2 and 3).
+acpi_seeds() {
+	local dir=$1 name=$2 out=$SEEDS/acpi/$2 rsdt len end i e tl
+	local madt=0 mlen=0
+
+	rsdt=$(rdle "$dir/rsdp" 16 4)
+	len=$(rdle "$dir/tables" $((rsdt + 4)) 4)
+	end=$((rsdt + len))
+	for ((i = 36; i < len; i += 4)); do
+		e=$(rdle "$dir/tables" $((rsdt + i)) 4)
+		tl=$(rdle "$dir/tables" $((e + 4)) 4)
+		if ((e + tl > end)); then
+			end=$((e + tl))
+		fi
+		if [ "$(bytes "$dir/tables" "$e" 4)" = APIC ]; then
+			madt=$e
+			mlen=$tl
+		fi
+	done
+	mkdir -p "$SEEDS/acpi"
+	{ printf '\x04\x14\x40'; cat "$dir/rsdp"; bytes "$dir/tables" 0 "$end"; } \
+		>"$out-unpatched"
+	{ printf '\x01\x14\x40'; cat "$dir/rsdp"; bytes "$dir/tables" 0 "$end"; } \
+		>"$out-fixsum"
+	{ printf '\x02\x00\x40'; bytes "$dir/tables" $((madt + 36)) $((mlen - 36)); } \
+		>"$out-madt-body"
+	{ printf '\x07\x00\x40'; bytes "$dir/tables" "$madt" "$mlen"; } \
+		>"$out-bare-madt"
+}
+
+# fuzz_e820 input: max regions, a range to subtract (the 16 MiB at 256 MiB,
+# like a kernel region), then the map: the e820 blob, and the same RAM as
+# an IGVM memory map.
+e820_seeds() {
+	local dir=$1 out=$SEEDS/e820/$2 pre off size i
+
+	pre="\\x10$(le $((0x10000000)) 8)$(le $((0x11000000)) 8)"
+	size=$(stat -c %s "$dir/e820")
+	mkdir -p "$SEEDS/e820"
+	{ printf "$pre"; cat "$dir/e820"; } >"$out-e820"
+	{
+		printf "$pre"
+		for ((off = 0; off < size; off += 20)); do
+			if [ "$(rdle "$dir/e820" $((off + 16)) 4)" = 1 ]; then
+				i=$(rdle "$dir/e820" "$off" 8)
+				printf "$(le $((i >> 12)) 8)"
+				i=$(rdle "$dir/e820" $((off + 8)) 8)
+				printf "$(le $((i >> 12)) 8)"
+				printf '\0\0\0\0\0\0\0\0'
+			fi
+		done
+	} >"$out-igvm"
+}
+
 echo "$MACHINES" | while read -r name smp mem; do
 	if [ -n "$name" ]; then
 		capture "$name" "$smp" "$mem"
+		acpi_seeds "$OUT/$name" "$name"
+		e820_seeds "$OUT/$name" "$name"
 	fi
 done

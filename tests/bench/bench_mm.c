@@ -1,4 +1,7 @@
-/* SPDX-License-Identifier: MIT */
+/*
+ * Host micro-benchmark of the page allocator and the heap, for make bench
+ * (instruction counts under valgrind --tool=callgrind; see scripts/bench.py).
+ */
 /*
  * Micro-benchmark of the page pool and the heap hot paths. Each scenario
  * runs one alloc/free pair ITERATIONS times, so the instruction cost of a
@@ -16,13 +19,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
+#include <string.h>
 
 #include <svsm/lib/check.h>
 #include <svsm/mm/heap.h>
 #include <svsm/mm/page_alloc.h>
 
-#define ITERATIONS 100000
 #define POOL_PAGES 1024
 
 static u8 pool_mem[POOL_PAGES * PAGE_SIZE] __aligned(PAGE_SIZE);
@@ -47,14 +49,10 @@ static void pool_setup(struct page_pool *pool)
 	}
 }
 
-/*
- * One function per kind, so that callgrind reports each scenario at its call
- * site in main() (identical per-scenario functions would be folded by ICF).
- */
 __attribute__((noinline)) static void bench_pages(struct page_pool *pool,
-						  unsigned int order)
+						  unsigned int order, long n)
 {
-	for (int i = 0; i < ITERATIONS; i++) {
+	for (long i = 0; i < n; i++) {
 		void *p = page_pool_alloc(pool, order);
 
 		page_pool_free(pool, p);
@@ -62,59 +60,61 @@ __attribute__((noinline)) static void bench_pages(struct page_pool *pool,
 }
 
 __attribute__((noinline)) static void bench_heap(struct heap *heap,
-						 size_t size)
+						 size_t size, long n)
 {
-	for (int i = 0; i < ITERATIONS; i++) {
+	for (long i = 0; i < n; i++) {
 		void *p = heap_alloc(heap, size);
 
 		heap_free(heap, p);
 	}
 }
 
-static double now_ns(void)
+/* Leaves only order-5 blocks free: every order-0 pair splits 5 times. */
+static void only_big_blocks(struct page_pool *pool)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+	for (unsigned int o = 0; o < PAGE_ALLOC_MAX_ORDER - 1; o++) {
+		while (pool->free_head[o] != PAGE_NONE)
+			page_pool_alloc(pool, o);
+	}
 }
 
-#define TIMED(name, call)                                               \
-	do {                                                            \
-		double t0 = now_ns();                                   \
-		call;                                                   \
-		printf("%-24s %6.1f ns/pair\n", name,                   \
-		       (now_ns() - t0) / ITERATIONS);                   \
-	} while (0)
-
-int main(void)
+static int run(const char *mode, long n)
 {
 	struct page_pool pool;
 	struct heap heap;
-	void *keep, *keep_page;
-
-	/* Warm: an order-0 page is free and its buddy is in use. */
-	pool_setup(&pool);
-	keep_page = page_pool_alloc(&pool, 0);
-	TIMED("page alloc+free", bench_pages(&pool, 0));
-	page_pool_free(&pool, keep_page);
-
-	/* Worst case: only order-5 blocks left, each pair splits 5 times. */
-	for (unsigned int o = 0; o < PAGE_ALLOC_MAX_ORDER - 1; o++) {
-		while (pool.free_head[o] != PAGE_NONE) {
-			page_pool_alloc(&pool, o);
-		}
-	}
-	TIMED("page alloc+free (split)", bench_pages(&pool, 0));
 
 	pool_setup(&pool);
 	heap_init(&heap, &pool);
-	/* Empty heap: each pair creates and destroys a slab. */
-	TIMED("heap 64B (cold)", bench_heap(&heap, 64));
-	/* A live object keeps the slab. */
-	keep = heap_alloc(&heap, 64);
-	TIMED("heap 64B alloc+free", bench_heap(&heap, 64));
-	TIMED("heap 8 KiB alloc+free", bench_heap(&heap, 8192));
-	heap_free(&heap, keep);
+	if (!strcmp(mode, "pages")) {
+		/* Warm: an order-0 page is free and its buddy is in use. */
+		page_pool_alloc(&pool, 0);
+		bench_pages(&pool, 0, n);
+	} else if (!strcmp(mode, "pages-split")) {
+		only_big_blocks(&pool);
+		bench_pages(&pool, 0, n);
+	} else if (!strcmp(mode, "heap")) {
+		heap_alloc(&heap, 64); /* a live object keeps the slab */
+		bench_heap(&heap, 64, n);
+	} else if (!strcmp(mode, "heap-cold")) {
+		bench_heap(&heap, 64, n); /* a slab per pair */
+	} else if (!strcmp(mode, "heap-large")) {
+		bench_heap(&heap, 8192, n);
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * bench_mm MODE N: N alloc/free pairs. make bench runs it under callgrind
+ * with N and 2N and divides the difference by N, so set-up cancels out.
+ */
+int main(int argc, char **argv)
+{
+	if (argc != 3 || run(argv[1], atol(argv[2]))) {
+		fprintf(stderr,
+			"usage: bench_mm pages|pages-split|heap|heap-cold|heap-large N\n");
+		return 2;
+	}
 	return 0;
 }
