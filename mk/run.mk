@@ -18,6 +18,7 @@ test-in-svsm: | $(SETUP_STAMP)
 	QEMU=$(QEMU) TEST_TIMEOUT=$(TEST_TIMEOUT) scripts/test-in-svsm.sh
 
 e2e: all | $(SETUP_STAMP)
+	$(Q)$(MAKE) --no-print-directory CONFIG=$(TEST_CONFIG) all
 	QEMU=$(QEMU) python3 tests/e2e/run.py --svsm-bin $(SVSM_BIN) --igvm $(IGVM_FILE)
 
 lint: | $(SETUP_STAMP)

@@ -45,4 +45,9 @@ struct svsm_test {
 /* Runs every registered test, prints the summary and exits QEMU. */
 __noreturn void svsm_run_tests(void);
 
+struct machine_info;
+/* Test-build hooks (tests/in-svsm/hooks.c), driven by -fw_cfg options. */
+void svsm_test_machine_hook(struct machine_info *m);
+void svsm_test_crash_hook(void);
+
 #endif

@@ -78,8 +78,12 @@ static void kernel_main_runtime(void *arg)
 	if (apic_init())
 		PANIC("cannot map the local APIC");
 	machine_init(&machine);
+#ifdef SVSM_TEST_IN_SVSM
+	svsm_test_machine_hook(&machine);
+#endif
 	smp_start_aps(&machine.cpus);
 #ifdef SVSM_TEST_IN_SVSM
+	svsm_test_crash_hook();
 	svsm_run_tests();
 #endif
 	/* Under QEMU -icount shift=0 the TSC counts guest instructions. */

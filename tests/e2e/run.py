@@ -347,6 +347,82 @@ def test_acpi_tables_missing(args):
     check(READY not in text, "boot went on without ACPI tables")
 
 
+def boot_test_kernel(args, fw_cfg_opts, smp=2):
+    extra = []
+    for name, value in fw_cfg_opts:
+        extra += ["-fw_cfg", "name=opt/svsm/%s,string=%s" % (name, value)]
+    return boot(args.test_bin, until=None, smp=smp, extra=extra)
+
+
+def crash_report(args, what):
+    text, rc = boot_test_kernel(args, [("crash", what)])
+    check(rc == KERNEL_FAIL_EXIT, "crash %s: exit code %s; log:\n%s" %
+          (what, rc, text))
+    check("running " not in text, "tests ran after the crash")
+    return text
+
+
+def test_exception_report_page_fault(args):
+    text = crash_report(args, "pagefault")
+    m = lines_in_order(text, [
+        r"^\[SVSM\] ERROR: Fatal exception on CPU\[0\]: unhandled exception$",
+        r"^\[SVSM\] ERROR:   Vector 14 \(#PF\), error code 0x2$",
+        r"^\[SVSM\] ERROR:   RIP (0x[0-9a-f]{16}) RSP 0x[0-9a-f]{16} RFLAGS 0x[0-9a-f]{16}$",
+        r"^\[SVSM\] ERROR:   CR2 0xfffffe003f000008 CS 0x8 SS 0x10$",
+        r"^\[SVSM\] ERROR:   RAX 0x[0-9a-f]{16} RBX 0x[0-9a-f]{16} RCX 0x[0-9a-f]{16}$",
+        r"^\[SVSM\] ERROR:   R13 0x[0-9a-f]{16} R14 0x[0-9a-f]{16} R15 0x[0-9a-f]{16}$",
+        r"^\[SVSM\] ERROR: Backtrace:$",
+        r"^\[SVSM\] ERROR:   #0 (0x[0-9a-f]{16}) crash_page_fault\+0x[0-9a-f]+$",
+        r"^\[SVSM\] ERROR:   #1 0x[0-9a-f]{16} kernel_main_runtime\+0x[0-9a-f]+$"])
+    check(m[2].group(1) == m[7].group(1), "backtrace #0 is not RIP")
+
+
+def test_exception_report_stack_overflow(args):
+    text = crash_report(args, "stack-overflow")
+    m = lines_in_order(text, [
+        r"^\[SVSM\] ERROR:   Vector 14 \(#PF\), error code 0x2$",
+        r"^\[SVSM\] ERROR:   CR2 (0x[0-9a-f]{16}) ",
+        r"^\[SVSM\] ERROR:   #0 0x[0-9a-f]{16} crash_stack_overflow\+"])
+    cr2 = int(m[1].group(1), 16)
+    # The BSP's runtime stack sits right above the guard page at
+    # PERCPU_VIRT_BASE + 2 MiB (docs/memory-map.md).
+    guard = 0xffffff0000200000
+    check(guard <= cr2 < guard + 0x1000, "CR2 %#x is not in the guard page"
+          % cr2)
+
+
+def test_exception_report_invalid_opcode(args):
+    text = crash_report(args, "ud")
+    lines_in_order(text, [r"^\[SVSM\] ERROR:   Vector 6 \(#UD\), error code 0x0$",
+                          r"^\[SVSM\] ERROR:   #0 0x[0-9a-f]{16} svsm_test_crash_hook(\.cold)?\+"])
+
+
+def test_exception_report_divide_error(args):
+    text = crash_report(args, "divide")
+    lines_in_order(text, [r"^\[SVSM\] ERROR:   Vector 0 \(#DE\), error code 0x0$",
+                          r"^\[SVSM\] ERROR:   #0 0x[0-9a-f]{16} crash_divide\+"])
+
+
+def test_panic_report(args):
+    text = crash_report(args, "panic")
+    lines_in_order(text, [
+        r"^\[SVSM\] ERROR: Panic on CPU\[0\]! COCONUT-SVSM Version: \S+$",
+        r"^\[SVSM\] ERROR: Info: panicked at tests/in-svsm/hooks.c:\d+:$",
+        r"^\[SVSM\] ERROR: crash test panic 42$",
+        r"^\[SVSM\] ERROR:   #0 0x[0-9a-f]{16} svsm_test_crash_hook\+"])
+
+
+def test_absent_ap_is_reported(args):
+    text, rc = boot_test_kernel(args, [("extra-apic-id", "77")], smp=2)
+    check(rc == (0x10 << 1) | 1, "exit code %s; log:\n%s" % (rc, text))
+    lines_in_order(text, [
+        r"^\[SVSM\] 2 CPU\(s\) present$",
+        r"^\[SVSM\] test: added absent CPU with APIC ID 77$",
+        r"^\[SVSM\] CPU 1 \(APIC ID 1\) is online$",
+        r"^\[SVSM\] ERROR: CPU with APIC ID 77 did not come up; continuing without it$",
+        r"^\[SVSM\] \d+ passed, 0 failed$"])
+
+
 TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
 
 
@@ -356,6 +432,7 @@ def main():
     ap.add_argument("--igvm", default="bin/coconut-qemu.igvm")
     ap.add_argument("--loader", default="bin/svsm-loader.bin")
     ap.add_argument("--mksvsmbin", default="bin/mksvsmbin")
+    ap.add_argument("--test-bin", default="bin/svsm-test.bin")
     ap.add_argument("-k", default="")
     args = ap.parse_args()
     failed = 0

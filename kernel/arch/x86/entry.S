@@ -6,6 +6,7 @@
 	.section .text.entry, "ax"
 	.code64
 	.globl kernel_entry
+	.type kernel_entry, @function
 kernel_entry:
 	cli
 	cld
@@ -19,6 +20,7 @@ kernel_entry:
 	.text
 /* void arch_load_gdt(const struct desc_ptr *ptr, u16 cs, u16 ds) */
 	.globl arch_load_gdt
+	.type arch_load_gdt, @function
 arch_load_gdt:
 	lgdt (%rdi)
 	movw %dx, %ds
@@ -35,18 +37,21 @@ arch_load_gdt:
 
 /* void arch_load_tr(u16 sel) */
 	.globl arch_load_tr
+	.type arch_load_tr, @function
 arch_load_tr:
 	ltr %di
 	ret
 
 /* void arch_load_idt(const struct desc_ptr *ptr) */
 	.globl arch_load_idt
+	.type arch_load_idt, @function
 arch_load_idt:
 	lidt (%rdi)
 	ret
 
 /* void arch_switch_stack(u64 new_rsp, void (*fn)(void *), void *arg) */
 	.globl arch_switch_stack
+	.type arch_switch_stack, @function
 arch_switch_stack:
 	movq %rdi, %rsp
 	xorl %ebp, %ebp
