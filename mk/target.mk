@@ -89,11 +89,16 @@ $(OBJ)/kernel-stripped.elf: $(OBJ)/kernel.elf
 $(BIN)/$(CFG_KERNEL_ELF): $(OBJ)/kernel.elf
 	$(Q)mkdir -p $(@D) && cp $< $@
 
+# The firmware path is an input too: changing it (even to an older file, or to
+# one that does not exist) must rebuild, so that igvmbuilder checks it.
+FW_STAMP := $(OBJ)/firmware-path
+$(call update_stamp,$(FW_STAMP),$(if $(CFG_FIRMWARE),$(FW_FILE)))
+
 IGVM_FILE := $(BIN)/$(CFG_OUTPUT)
 SVSM_BIN := $(BIN)/$(CFG_SVSM_BIN)
 
 $(IGVM_FILE): $(OBJ)/stage2.elf $(OBJ)/kernel-stripped.elf $(BIN)/igvmbuilder \
-		$(CONFIG) $(wildcard $(FW_FILE))
+		$(CONFIG) $(FW_STAMP) $(if $(CFG_FIRMWARE),$(wildcard $(FW_FILE)))
 	$(call say,IGVM,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(BIN)/igvmbuilder --config $(CONFIG) --stage2 $(OBJ)/stage2.elf \

@@ -40,7 +40,10 @@ q35-smp4-max6-sparse 4,maxcpus=6,sockets=2,cores=3,threads=1 512M
 "
 
 for tool in "$QEMU" xxd awk od dd; do
-	command -v "$tool" >/dev/null || { echo "$0: $tool not found" >&2; exit 1; }
+	if ! command -v "$tool" >/dev/null; then
+		echo "$0: $tool not found" >&2
+		exit 1
+	fi
 done
 
 # Runs QEMU with the qtest commands on stdin; prints one hex byte per line
@@ -95,7 +98,8 @@ read_dir() {
 					}
 					name = name sprintf("%c", h(i))
 				}
-				printf "%s 0x%x %d\n", name, be(o + 4, 2), be(o, 4)
+				printf "%s 0x%x %d\n", name, be(o + 4, 2),
+				       be(o, 4)
 			}
 		     }'
 }
@@ -158,7 +162,7 @@ le() {
 # blob is cut after the last table the RSDT reaches (QEMU pads it with
 # zeros to 128 KiB), and the MADT is also given alone (modes 2 and 3).
 acpi_seeds() {
-	local dir=$1 name=$2 out=$SEEDS/acpi/$2 rsdt len end i e tl
+	local dir=$1 name=$2 out=$SEEDS/acpi/$2 t=$1/tables rsdt len end i e tl
 	local madt=0 mlen=0
 
 	rsdt=$(rdle "$dir/rsdp" 16 4)
@@ -176,14 +180,36 @@ acpi_seeds() {
 		fi
 	done
 	mkdir -p "$SEEDS/acpi"
-	{ printf '\x04\x14\x40'; cat "$dir/rsdp"; bytes "$dir/tables" 0 "$end"; } \
+	{ printf '\x04\x14\x40'; cat "$dir/rsdp"; bytes "$t" 0 "$end"; } \
 		>"$out-unpatched"
-	{ printf '\x01\x14\x40'; cat "$dir/rsdp"; bytes "$dir/tables" 0 "$end"; } \
+	{ printf '\x01\x14\x40'; cat "$dir/rsdp"; bytes "$t" 0 "$end"; } \
 		>"$out-fixsum"
-	{ printf '\x02\x00\x40'; bytes "$dir/tables" $((madt + 36)) $((mlen - 36)); } \
+	{ printf '\x02\x00\x40'; bytes "$t" $((madt + 36)) $((mlen - 36)); } \
 		>"$out-madt-body"
-	{ printf '\x07\x00\x40'; bytes "$dir/tables" "$madt" "$mlen"; } \
+	{ printf '\x07\x00\x40'; bytes "$t" "$madt" "$mlen"; } \
 		>"$out-bare-madt"
+	xsdt_seed "$dir" "$out-xsdt" "$rsdt" "$len" "$end"
+}
+
+# QEMU's x86 RSDP is revision 0 (RSDT only), so this seed adds what a
+# revision 2 RSDP would: an XSDT after the tables, with the RSDT's entries
+# widened to 64 bits. Its checksums are left to the fuzzer (mode 1).
+xsdt_seed() {
+	local dir=$1 rsdt=$3 end=$5 i e n=$((($4 - 36) / 4))
+
+	{
+		printf '\x01\x24\x40'
+		bytes "$dir/rsdp" 0 15
+		printf '%b' "\\x02$(le "$rsdt" 4)$(le 36 4)$(le "$end" 8)"
+		printf '\0\0\0\0'
+		bytes "$dir/tables" 0 "$end"
+		printf '%b' "XSDT$(le $((36 + 8 * n)) 4)"
+		bytes "$dir/tables" $((rsdt + 8)) 28
+		for ((i = 0; i < n; i++)); do
+			e=$(rdle "$dir/tables" $((rsdt + 36 + 4 * i)) 4)
+			printf '%b' "$(le "$e" 8)"
+		done
+	} >"$2"
 }
 
 # fuzz_e820 input: max regions, a range to subtract (the 16 MiB at 256 MiB,
@@ -195,15 +221,15 @@ e820_seeds() {
 	pre="\\x10$(le $((0x10000000)) 8)$(le $((0x11000000)) 8)"
 	size=$(stat -c %s "$dir/e820")
 	mkdir -p "$SEEDS/e820"
-	{ printf "$pre"; cat "$dir/e820"; } >"$out-e820"
+	{ printf '%b' "$pre"; cat "$dir/e820"; } >"$out-e820"
 	{
-		printf "$pre"
+		printf '%b' "$pre"
 		for ((off = 0; off < size; off += 20)); do
 			if [ "$(rdle "$dir/e820" $((off + 16)) 4)" = 1 ]; then
 				i=$(rdle "$dir/e820" "$off" 8)
-				printf "$(le $((i >> 12)) 8)"
+				printf '%b' "$(le $((i >> 12)) 8)"
 				i=$(rdle "$dir/e820" $((off + 8)) 8)
-				printf "$(le $((i >> 12)) 8)"
+				printf '%b' "$(le $((i >> 12)) 8)"
 				printf '\0\0\0\0\0\0\0\0'
 			fi
 		done

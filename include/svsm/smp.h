@@ -22,6 +22,8 @@ struct acpi_cpu_list;
 u32 smp_start_aps(const struct acpi_cpu_list *cpus);
 
 u32 smp_cpus_online(void);
+/* TSC cycles from INIT to "online" of the last AP started (for make bench). */
+u64 smp_last_bringup_cycles(void);
 struct percpu *smp_cpu(u32 index);
 
 typedef void (*smp_call_fn)(void *arg);

@@ -47,6 +47,12 @@ extern const char trampoline_start[], trampoline_end[], trampoline_ctx[];
 
 static struct percpu *cpus[SMP_MAX_CPUS];
 static u32 ncpus = 1;
+static u64 last_bringup_cycles;
+
+u64 smp_last_bringup_cycles(void)
+{
+	return last_bringup_cycles;
+}
 
 static struct {
 	spinlock_t lock;
@@ -218,12 +224,16 @@ static bool start_one(u64 *low, struct percpu *cpu)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	log_debug("Launching AP %u with APIC-ID %u", cpu->cpu_index,
 		  cpu->apic_id);
+	u64 t0 = arch_rdtsc();
+
 	apic_send_init(cpu->apic_id);
 	apic_send_sipi(cpu->apic_id, TRAMPOLINE_PA >> PAGE_SHIFT);
 	apic_send_sipi(cpu->apic_id, TRAMPOLINE_PA >> PAGE_SHIFT);
 	for (u64 i = 0; i < AP_WAIT_LOOPS; i++) {
-		if (__atomic_load_n(&cpu->online, __ATOMIC_ACQUIRE))
+		if (__atomic_load_n(&cpu->online, __ATOMIC_ACQUIRE)) {
+			last_bringup_cycles = arch_rdtsc() - t0;
 			return true;
+		}
 		arch_cpu_relax();
 	}
 	return false;

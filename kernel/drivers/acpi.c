@@ -191,6 +191,7 @@ static u32 entry_min_len(u8 type)
 static int walk_madt(const u8 *m, u32 len, u64 base,
 		     struct acpi_cpu_list *out, struct acpi_error *err)
 {
+	static const char past_table[] = "entry past the end of the table";
 	u32 pos = MADT_PREFIX_LEN;
 	int ret;
 
@@ -201,16 +202,15 @@ static int walk_madt(const u8 *m, u32 len, u64 base,
 		u32 elen;
 
 		if (len - pos < MADT_ENTRY_HDR_LEN) {
-			return bad(err, "APIC", "entry past the end of the table",
-				   base + pos);
+			return bad(err, "APIC", past_table, base + pos);
 		}
 		elen = m[pos + 1];
 		if (!elen) {
-			return bad(err, "APIC", "zero-length entry", base + pos);
+			return bad(err, "APIC", "zero-length entry",
+				   base + pos);
 		}
 		if (elen > len - pos) {
-			return bad(err, "APIC", "entry past the end of the table",
-				   base + pos);
+			return bad(err, "APIC", past_table, base + pos);
 		}
 		if (elen < entry_min_len(m[pos])) {
 			return bad(err, "APIC", "entry shorter than its type",
@@ -293,11 +293,12 @@ static int use_root(const struct blob *b, const struct blob *r, u32 ptr_at,
 /* §5.2.5.3: the ACPI 1.0 part, and for revision >= 2 the extended part. */
 static int check_rsdp(const struct blob *r, bool *has_xsdt)
 {
+	static const char short_blob[] = "blob shorter than the structure";
 	bool sums = !(r->flags & ACPI_FWCFG_UNPATCHED);
 	u32 len;
 
 	if (r->len < RSDP_V1_LEN) {
-		return bad(r->err, "RSDP", "blob shorter than the structure", 0);
+		return bad(r->err, "RSDP", short_blob, 0);
 	}
 	if (memcmp(r->p, "RSD PTR ", 8) != 0) {
 		return bad(r->err, "RSDP", "bad signature", 0);
@@ -310,7 +311,7 @@ static int check_rsdp(const struct blob *r, bool *has_xsdt)
 		return 0;
 	}
 	if (r->len < RSDP_V2_LEN) {
-		return bad(r->err, "RSDP", "blob shorter than the structure", 0);
+		return bad(r->err, "RSDP", short_blob, 0);
 	}
 	len = rd32(r->p + RSDP_LENGTH);
 	if (len < RSDP_V2_LEN) {
@@ -383,7 +384,8 @@ int acpi_find_cpus(const void *rsdp, size_t rsdp_len, const void *tables,
 	if (!err) {
 		err = &scratch;
 	}
-	if (bad_args(rsdp, rsdp_len, out) || bad_args(tables, tables_len, out)) {
+	if (bad_args(rsdp, rsdp_len, out) ||
+	    bad_args(tables, tables_len, out)) {
 		memset(err, 0, sizeof(*err));
 		err->fault = "invalid arguments";
 		return -SVSM_EINVAL;

@@ -184,7 +184,8 @@ int e820_parse(const void *blob, size_t len, struct mem_region *out, u32 max,
 int igvm_memmap_parse(const void *entries, size_t len, struct mem_region *out,
 		      u32 max, u32 *count)
 {
-	struct ram_src src = { entries, 0, IGVM_MEMMAP_ENTRY_SIZE, igvm_decode };
+	struct ram_src src = { entries, 0, IGVM_MEMMAP_ENTRY_SIZE,
+			       igvm_decode };
 	const u8 *p = entries;
 	u64 pages;
 

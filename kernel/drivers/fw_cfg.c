@@ -108,9 +108,12 @@ int fw_cfg_init(struct fw_cfg *fc, const struct io_ops *io,
 	fw_cfg_read_key(fc, FW_CFG_ID, &id, sizeof(id));
 	if (!(id & FW_CFG_ID_DMA) || !page || !virt_to_phys)
 		return 0;
-	/* The DMA register reads back the signature "QEMU CFG" (big-endian). */
-	dma_sig[0] = be32(io->inl(FW_CFG_PORT_DMA_HI));
-	dma_sig[1] = be32(io->inl(FW_CFG_PORT_DMA_LO));
+	/*
+	 * The DMA register reads back the signature "QEMU CFG": big-endian,
+	 * so the bytes of each 32-bit read are in string order.
+	 */
+	dma_sig[0] = io->inl(FW_CFG_PORT_DMA_HI);
+	dma_sig[1] = io->inl(FW_CFG_PORT_DMA_LO);
 	if (memcmp(dma_sig, "QEMU CFG", 8) != 0)
 		return 0;
 	fc->page = page;

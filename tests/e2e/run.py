@@ -5,6 +5,7 @@
 Usage: tests/e2e/run.py [--svsm-bin P] [--igvm P] [-k SUBSTRING]
 """
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -421,6 +422,52 @@ def test_absent_ap_is_reported(args):
         r"^\[SVSM\] CPU 1 \(APIC ID 1\) is online$",
         r"^\[SVSM\] ERROR: CPU with APIC ID 77 did not come up; continuing without it$",
         r"^\[SVSM\] \d+ passed, 0 failed$"])
+
+
+def make_fails(args, make_args, message_rx, build_dir="build/e2e-build"):
+    r = subprocess.run(["make", "-s", "BUILD=" + build_dir,
+                        "BIN=" + build_dir + "/bin"] + make_args + ["all"],
+                       capture_output=True, text=True)
+    check(r.returncode != 0, "make %s succeeded" % " ".join(make_args))
+    check(re.search(message_rx, r.stderr + r.stdout, re.M),
+          "make %s: no /%s/ in:\n%s" % (" ".join(make_args), message_rx,
+                                       r.stderr + r.stdout))
+
+
+def test_build_rejects_bad_variables(args):
+    make_fails(args, ["FW_FILE=/nonexistent/OVMF.fd"],
+               r"^igvmbuilder: firmware FW_FILE=/nonexistent/OVMF.fd: "
+               r"No such file or directory$")
+    make_fails(args, ["FW_FILE=/etc/hostname"],
+               r"^igvmbuilder: firmware /etc/hostname is not a UEFI firmware "
+               r"volume")
+    make_fails(args, ["FEATURES=log-debug,no-such-feature"],
+               r"unknown feature\(s\): no-such-feature \(known: ")
+    make_fails(args, ["CONFIG=configs/no-such.json"],
+               r"CONFIG=configs/no-such.json: no such file")
+    make_fails(args, ["RELEASE=yes"], r"RELEASE must be 1 or unset")
+
+
+def test_build_rejects_bad_config(args):
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, mutate, rx in (
+                ("key", lambda c: c["igvm"].update(bogus=1),
+                 r'key "bogus": unknown key in "igvm"'),
+                ("platform", lambda c: c["igvm"].update(platforms=["tdx"]),
+                 r'key "platforms": unknown platform "tdx"'),
+                ("comport", lambda c: c["igvm"].update(comport=9),
+                 r'key "comport": must be 1, 2, 3 or 4'),
+                ("region", lambda c: c["igvm"].update(
+                    kernel_region={"size": "0x123"}),
+                 r'key "kernel_region": size must be 2 MiB aligned')):
+            with open("configs/qemu-target.json") as f:
+                cfg = json.load(f)
+            mutate(cfg)
+            path = os.path.join(tmp, "bad-%s.json" % name)
+            with open(path, "w") as f:
+                json.dump(cfg, f)
+            make_fails(args, ["CONFIG=" + path],
+                       r"igvmbuilder: %s: %s" % (re.escape(path), rx))
 
 
 TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]

@@ -198,7 +198,8 @@ static void try_subtract(struct mem_region *r, u32 n, u32 max, u64 s, u64 e)
 		abort();
 	}
 	for (u32 i = 0; i < count; i++) {
-		if (r[i].start >= r[i].end || (i && r[i - 1].end >= r[i].start)) {
+		if (r[i].start >= r[i].end ||
+		    (i && r[i - 1].end >= r[i].start)) {
 			abort();
 		}
 	}

@@ -607,7 +607,7 @@ static void test_rsdt_other_table_bad(void **state)
 		   "length past the end of the blob", f.hpet);
 }
 
-/* --- MADT ------------------------------------------------------------------ */
+/* --- MADT ----------------------------------------------------------------- */
 
 static void test_madt_missing(void **state)
 {
@@ -1047,8 +1047,8 @@ static void test_format_error(void **state)
 	char buf[80];
 
 	acpi_format_error(&e, buf, sizeof(buf));
-	assert_string_equal(buf,
-			    "ACPI table APIC at offset 0x1234: zero-length entry");
+	assert_string_equal(
+		buf, "ACPI table APIC at offset 0x1234: zero-length entry");
 	e = (struct acpi_error){ "RSDP", "bad checksum", 0 };
 	acpi_format_error(&e, buf, sizeof(buf));
 	assert_string_equal(buf, "ACPI table RSDP at offset 0x0: bad checksum");

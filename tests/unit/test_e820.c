@@ -125,7 +125,7 @@ static void test_qemu(void **state)
 	}
 }
 
-/* --- e820 ------------------------------------------------------------------ */
+/* --- e820 ----------------------------------------------------------------- */
 
 static void test_empty(void **state)
 {
@@ -297,7 +297,7 @@ static void test_bad_args(void **state)
 			 -SVSM_EINVAL);
 }
 
-/* --- IGVM memory map ------------------------------------------------------- */
+/* --- IGVM memory map ------------------------------------------------------ */
 
 static int igvm_parse_n(const struct igvm_memory_map_entry *e, size_t len,
 			u32 max)
@@ -395,7 +395,7 @@ static void test_igvm_overflow(void **state)
 	}
 }
 
-/* --- subtract ---------------------------------------------------------------- */
+/* --- subtract ------------------------------------------------------------- */
 
 static const struct mem_region base3[] = {
 	{ 0x1000, 0x5000 }, { 0x10000, 0x20000 }, { 0x30000, 0x40000 }
@@ -475,7 +475,7 @@ static void test_subtract_errors(void **state)
 			 -SVSM_EINVAL);
 }
 
-/* --- random maps against a bitmap model ------------------------------------- */
+/* --- random maps against a bitmap model ----------------------------------- */
 
 #define UNIT 256u
 #define UNITS 256u /* a 64 KiB address space: 16 pages */

@@ -41,6 +41,12 @@ static EVP_PKEY *test_key;
 
 /* --- independent helpers -------------------------------------------------- */
 
+static void put16(u8 *p, u16 v)
+{
+	p[0] = (u8)v;
+	p[1] = (u8)(v >> 8);
+}
+
 static void put32(u8 *p, u32 v)
 {
 	for (int i = 0; i < 4; i++) {
@@ -250,9 +256,9 @@ static u32 record_offset(struct built *b, u32 type, int n)
 
 static const char *tmp_path(const char *name)
 {
-	static char paths[8][128];
+	static char paths[64][128];
 	static int next;
-	char *p = paths[next++ % 8];
+	char *p = paths[next++ % 64];
 
 	snprintf(p, 128, "%s/%s", tmpdir, name);
 	return p;
@@ -322,19 +328,19 @@ static void free_cli(struct cli *r)
 
 static void write_key(const char *path, EVP_PKEY *key, bool traditional)
 {
-	FILE *f = fopen(path, "w");
+	BIO *bio = BIO_new_file(path, "w");
 
-	assert_non_null(f);
+	assert_non_null(bio);
 	if (traditional) {
-		assert_int_equal(PEM_write_PrivateKey_traditional(
-					 f, key, NULL, NULL, 0, NULL, NULL),
+		assert_int_equal(PEM_write_bio_PrivateKey_traditional(
+					 bio, key, NULL, NULL, 0, NULL, NULL),
 				 1);
 	} else {
-		assert_int_equal(PEM_write_PrivateKey(f, key, NULL, NULL, 0,
-						      NULL, NULL),
+		assert_int_equal(PEM_write_bio_PrivateKey(bio, key, NULL, NULL,
+							  0, NULL, NULL),
 				 1);
 	}
-	assert_int_equal(fclose(f), 0);
+	BIO_free(bio);
 }
 
 /* --- worked values (digest §11.3) ----------------------------------------- */
@@ -370,7 +376,7 @@ static void test_worked_values(void **state)
 	assert_memory_equal(tool, want, 48);
 }
 
-/* --- digests of whole files ------------------------------------------------ */
+/* --- digests of whole files ----------------------------------------------- */
 
 static void test_tiny_file_by_hand(void **state)
 {
@@ -563,7 +569,7 @@ static void test_2mb_pages(void **state)
 	}
 }
 
-/* --- QEMU/KVM checks (§9.6) ------------------------------------------------ */
+/* --- QEMU/KVM checks (§9.6) ----------------------------------------------- */
 
 static void expect_kvm_error(struct built *b, const char *reason, u32 offset)
 {
@@ -635,10 +641,10 @@ static void test_check_kvm(void **state)
 	add_vmsa(w, VMSA_GPA, 0, 0x80000031);
 	finish(w, &b);
 	{
+		u32 rec = record_offset(&b, IGVM_VHT_VP_CONTEXT, 0);
 		struct igvm_vhs_vp_context vp;
 
-		memcpy(&vp, b.buf + record_offset(&b, IGVM_VHT_VP_CONTEXT, 0) + 8,
-		       sizeof(vp));
+		memcpy(&vp, b.buf + rec + 8, sizeof(vp));
 		expect_kvm_error(&b, "CR0", vp.file_offset + 0x158);
 	}
 
@@ -649,7 +655,7 @@ static void test_check_kvm(void **state)
 	expect_kvm_error(&b, "no SNP VMSA", b.f.vh_offset);
 }
 
-/* --- ID block --------------------------------------------------------------- */
+/* --- ID block ------------------------------------------------------------- */
 
 static void reverse72(const u8 *in, u8 *out)
 {
@@ -856,12 +862,13 @@ static void test_sign_unsupported(void **state)
 			 0);
 	assert_int_equal(igvm_rewrite_with_id_block(&f, &id, &out, &olen, &te),
 			 -1);
-	assert_non_null(strstr(te.text, "cannot re-emit PAGE_DATA at offset 0x30"));
+	assert_non_null(
+		strstr(te.text, "cannot re-emit PAGE_DATA at offset 0x30"));
 	assert_null(out);
 	free(buf);
 }
 
-/* --- corrupted files -------------------------------------------------------- */
+/* --- corrupted files ------------------------------------------------------ */
 
 static void fix_header(u8 *buf, size_t len)
 {
@@ -963,11 +970,9 @@ static void test_flipped_bytes(void **state)
 
 		memcpy(copy, b.buf, b.len);
 		copy[i] ^= 0xFF;
-		/* Anything covered by the checksum is detected... */
-		if (i != 0x14 + 3) {
-			assert_true(igvm_open(&f, copy, b.len, &e) < 0);
-			assert_non_null(e.reason);
-		}
+		/* Any flipped header byte is detected... */
+		assert_true(igvm_open(&f, copy, b.len, &e) < 0);
+		assert_non_null(e.reason);
 		exercise(copy, b.len);
 		/* ...and with the checksum fixed nothing crashes either. */
 		fix_header(copy, b.len);
@@ -988,7 +993,7 @@ static void test_flipped_bytes(void **state)
 	free_built(&b);
 }
 
-/* --- dump -------------------------------------------------------------------- */
+/* --- dump ----------------------------------------------------------------- */
 
 static void expect_line(const char *text, const char *line)
 {
@@ -1008,17 +1013,16 @@ static void dump_file(struct built *b, bool all, char **text)
 	fclose(f);
 }
 
-static void test_dump(void **state)
+/* Every kind of record the dump decodes, for the dump test and the seeds. */
+static void rich_file(struct built *b)
 {
 	struct igvm_writer *w = snp_writer(true, true);
-	u8 data[4096], native[4096] = { 0 }, digest[48];
-	char *text, line[160], hex[97];
-	struct built b;
+	u8 data[4096], native[4096] = { 0 };
 
 	fill_page(data, 3);
-	put64(native + 0x80, 0x10000);   /* rip */
-	put16(native + 0xA8, 0x8);       /* code selector */
-	put16(native + 0xAA, 0xA09B);    /* code attributes */
+	put64(native + 0x80, 0x10000); /* rip */
+	put16(native + 0xA8, 0x8);     /* code selector */
+	put16(native + 0xAA, 0xA09B);  /* code attributes */
 	ok(igvm_add_required_memory(w, 0x8000000000ULL, SNP | NAT, 0x1000000,
 				    0),
 	   w);
@@ -1037,7 +1041,16 @@ static void test_dump(void **state)
 			      NULL, 0),
 	   w);
 	add_vmsa(w, VMSA_GPA, 0, 0x31);
-	finish(w, &b);
+	finish(w, b);
+}
+
+static void test_dump(void **state)
+{
+	char *text, line[160], hex[97];
+	u8 digest[48];
+	struct built b;
+
+	rich_file(&b);
 	measure_ok(&b, false, digest);
 	dump_file(&b, false, &text);
 
@@ -1083,7 +1096,7 @@ static void test_dump(void **state)
 	free_built(&b);
 }
 
-/* --- command line ------------------------------------------------------------ */
+/* --- command line --------------------------------------------------------- */
 
 static void test_cli_measure_sign(void **state)
 {
@@ -1133,12 +1146,14 @@ static void test_cli_measure_sign(void **state)
 	}
 	{
 		struct igvm_vhs_snp_id_block id;
-		struct built s;
 		struct igvm_error e;
+		u8 signed_digest[48];
+		struct built s;
 
 		s.buf = read_tmp(out, &s.len);
 		assert_int_equal(igvm_open(&s.f, s.buf, s.len, &e), 0);
-		measure_ok(&s, false, data);
+		measure_ok(&s, false, signed_digest);
+		assert_memory_equal(signed_digest, want, 48);
 		assert_true(snp_find_id_block(&s.f, SNP, &id));
 		assert_int_equal(id.family_id[15], 0x0F);
 		assert_int_equal(id.image_id[0], 0xF0);
@@ -1324,7 +1339,7 @@ static void test_cli_corrupt(void **state)
 	free_built(&b);
 }
 
-/* --- setup ------------------------------------------------------------------- */
+/* --- setup ---------------------------------------------------------------- */
 
 static int setup(void **state)
 {
@@ -1352,7 +1367,49 @@ static int teardown(void **state)
 	return 0;
 }
 
-int main(void)
+/*
+ * "test_igvmmeasure --write-corpus DIR" writes the seeds of the igvmmeasure
+ * fuzzer (tests/fuzz/fuzz_igvmmeasure.c): a mode byte (1 = fix the checksum)
+ * then the file.
+ */
+static void write_seed(const char *dir, const char *name, u8 mode,
+		       const u8 *buf, size_t len)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(&mode, 1, 1, f) != 1 ||
+	    fwrite(buf, 1, len, f) != len || fclose(f)) {
+		fprintf(stderr, "%s: write failed\n", path);
+		exit(1);
+	}
+}
+
+static int write_corpus(const char *dir)
+{
+	struct built rich, sig;
+	size_t len;
+	u8 *raw;
+
+	if (setup(NULL)) {
+		return 1;
+	}
+	rich_file(&rich);
+	sign_buffer(&rich, &sig, 1);
+	write_seed(dir, "rich-fixcrc", 1, rich.buf, rich.len);
+	write_seed(dir, "rich-signed-fixcrc", 1, sig.buf, sig.len);
+	write_seed(dir, "rich-signed-raw", 0, sig.buf, sig.len);
+	raw = raw_2mb_file(false, &len);
+	write_seed(dir, "snp-2mb-zero-fixcrc", 1, raw, len);
+	free(raw);
+	free_built(&rich);
+	free_built(&sig);
+	return teardown(NULL);
+}
+
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_worked_values),
@@ -1374,5 +1431,8 @@ int main(void)
 		cmocka_unit_test(test_cli_corrupt),
 	};
 
+	if (argc == 3 && !strcmp(argv[1], "--write-corpus")) {
+		return write_corpus(argv[2]);
+	}
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

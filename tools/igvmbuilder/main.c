@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <svsm/hw/igvm.h>
 
@@ -122,6 +123,11 @@ static int load_firmware(const struct build_config *cfg, const char *path,
 	if (!path || !*path) {
 		fprintf(stderr, "igvmbuilder: %s needs a firmware: set %s to an OVMF image (Debian: apt-get install ovmf)\n",
 			cfg->path, cfg->firmware_env);
+		return -1;
+	}
+	if (access(path, R_OK)) {
+		fprintf(stderr, "igvmbuilder: firmware %s=%s: %s\n",
+			cfg->firmware_env, path, strerror(errno));
 		return -1;
 	}
 	if (file_read(path, fw) || firmware_check(fw))

@@ -39,7 +39,8 @@ struct args {
 	const char *key, *output;
 	bool binary, native_zero, check_kvm, ignore_idblock, all_pages;
 	struct snp_id_params id;
-	u64 used; /* FOR_* bits every given option allows, ANDed */
+	u64 used;             /* FOR_* bits every given option allows */
+	int restricting_opt; /* the option that last narrowed `used` */
 };
 
 struct ctx {
@@ -93,7 +94,7 @@ static void usage(FILE *f)
 		"  --svn N               sign: guest SVN\n");
 }
 
-/* --- argument parsing ------------------------------------------------------ */
+/* --- argument parsing ----------------------------------------------------- */
 
 __printf(2, 3) static int usage_error(FILE *err, const char *fmt, ...)
 {
@@ -151,8 +152,9 @@ static int parse_sign_value(int opt, const char *arg, struct args *a,
 	switch (opt) {
 	case OPT_FAMILY_ID:
 	case OPT_IMAGE_ID:
-		if (parse_hex16(arg, opt == OPT_FAMILY_ID ? a->id.family_id :
-							    a->id.image_id)) {
+		if (parse_hex16(arg, opt == OPT_FAMILY_ID ?
+					     a->id.family_id :
+					     a->id.image_id)) {
 			return usage_error(err, "%s: expected 32 hex digits",
 					   arg);
 		}
@@ -173,27 +175,43 @@ static int parse_sign_value(int opt, const char *arg, struct args *a,
 	}
 }
 
+static void restrict_to(struct args *a, int opt, u64 cmds)
+{
+	a->used &= cmds;
+	a->restricting_opt = opt;
+}
+
+static const char *opt_name(int opt)
+{
+	for (const struct option *o = long_opts; o->name; o++) {
+		if (o->val == opt) {
+			return o->name;
+		}
+	}
+	return "?";
+}
+
 static int parse_option(int opt, const char *arg, struct args *a, FILE *err)
 {
 	switch (opt) {
 	case 'b':
 		a->binary = true;
-		a->used &= FOR_MEASURE;
+		restrict_to(a, opt, FOR_MEASURE);
 		return 0;
 	case 'i':
 		a->ignore_idblock = true;
-		a->used &= FOR_MEASURE;
+		restrict_to(a, opt, FOR_MEASURE);
 		return 0;
 	case 'a':
 		a->all_pages = true;
-		a->used &= FOR_DUMP;
+		restrict_to(a, opt, FOR_DUMP);
 		return 0;
 	case 'n':
 		a->native_zero = true;
 		return 0;
 	case 'c':
 		a->check_kvm = true;
-		a->used &= FOR_MEASURE | FOR_SIGN;
+		restrict_to(a, opt, FOR_MEASURE | FOR_SIGN);
 		return 0;
 	case 'p':
 		if (strcmp(arg, "snp") && strcmp(arg, "sev-snp")) {
@@ -204,14 +222,14 @@ static int parse_option(int opt, const char *arg, struct args *a, FILE *err)
 		return 0;
 	case 'k':
 		a->key = arg;
-		a->used &= FOR_SIGN;
+		restrict_to(a, opt, FOR_SIGN);
 		return 0;
 	case 'o':
 		a->output = arg;
-		a->used &= FOR_SIGN;
+		restrict_to(a, opt, FOR_SIGN);
 		return 0;
 	default:
-		a->used &= FOR_SIGN;
+		restrict_to(a, opt, FOR_SIGN);
 		return parse_sign_value(opt, arg, a, err);
 	}
 }
@@ -241,7 +259,8 @@ static int check_args(int argc, char **argv, struct args *a, FILE *err)
 				   argv[optind + 1]);
 	}
 	if (!(a->used & BIT(a->cmd))) {
-		return usage_error(err, "an option does not apply to '%s'",
+		return usage_error(err, "--%s does not apply to '%s'",
+				   opt_name(a->restricting_opt),
 				   argv[optind + 1]);
 	}
 	if (a->cmd == CMD_SIGN && (!a->key || !a->output)) {
@@ -277,15 +296,29 @@ static int parse_args(int argc, char **argv, struct args *a, FILE *err)
 	return check_args(argc, argv, a, err);
 }
 
-/* --- files ----------------------------------------------------------------- */
+/* --- files ---------------------------------------------------------------- */
+
+static int read_all(int fd, u8 *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(fd, buf + got, len - got);
+
+		if (n <= 0) {
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	return 0;
+}
 
 static int read_file(const char *path, u8 **data, size_t *len,
 		     struct tool_error *e)
 {
 	int fd = open(path, O_RDONLY);
 	struct stat st;
-	size_t got = 0;
-	ssize_t n = 0;
+	int ret = -1;
 
 	*data = NULL;
 	if (fd < 0 || fstat(fd, &st)) {
@@ -294,25 +327,20 @@ static int read_file(const char *path, u8 **data, size_t *len,
 		tool_fail(e, "not a regular file");
 	} else if (!(*data = malloc(st.st_size ? (size_t)st.st_size : 1))) {
 		tool_fail(e, "out of memory");
+	} else if (read_all(fd, *data, (size_t)st.st_size)) {
+		tool_fail(e, "read error");
 	} else {
-		while (got < (size_t)st.st_size &&
-		       (n = read(fd, *data + got, (size_t)st.st_size - got)) > 0) {
-			got += (size_t)n;
-		}
-		if (n < 0) {
-			tool_fail(e, "%s", strerror(errno));
-		}
+		*len = (size_t)st.st_size;
+		ret = 0;
 	}
 	if (fd >= 0) {
 		close(fd);
 	}
-	if (*data && n >= 0) {
-		*len = got;
-		return 0;
+	if (ret) {
+		free(*data);
+		*data = NULL;
 	}
-	free(*data);
-	*data = NULL;
-	return -1;
+	return ret;
 }
 
 /* Written to a temporary name first, so a failure leaves no partial file. */
@@ -343,7 +371,7 @@ static int write_file(const char *path, const u8 *data, size_t len,
 	return 0;
 }
 
-/* --- commands -------------------------------------------------------------- */
+/* --- commands ------------------------------------------------------------- */
 
 __printf(2, 3) static int fail(const struct ctx *c, const char *fmt, ...)
 {

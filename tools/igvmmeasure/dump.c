@@ -93,7 +93,7 @@ static const struct igvm_platform_info *snp_platform(const struct igvm_file *f)
 	return NULL;
 }
 
-/* --- fixed header ---------------------------------------------------------- */
+/* --- fixed header --------------------------------------------------------- */
 
 static void dump_fixed(FILE *out, const struct igvm_file *f, const char *name)
 {
@@ -117,7 +117,7 @@ static void dump_fixed(FILE *out, const struct igvm_file *f, const char *name)
 		rd32(d + offsetof(struct igvm_fixed_header, checksum)));
 }
 
-/* --- page data runs -------------------------------------------------------- */
+/* --- page data runs ------------------------------------------------------- */
 
 static void print_flags(FILE *out, u32 flags)
 {
@@ -168,7 +168,8 @@ static bool extends_run(const struct dump *d,
 {
 	const struct page_run *r = &d->run;
 
-	return r->count && !d->o->all_pages && p->gpa == r->next &&
+	/* next == 0: the run reached the top of the address space. */
+	return r->count && !d->o->all_pages && r->next && p->gpa == r->next &&
 	       p->compatibility_mask == r->mask && p->flags == r->flags &&
 	       p->data_type == r->type;
 }
@@ -196,13 +197,14 @@ static void dump_page_data(struct dump *d, const struct igvm_record *rec)
 	r->zeros += !p.file_offset;
 }
 
-/* --- platform and initialization headers ----------------------------------- */
+/* --- platform and initialization headers ---------------------------------- */
 
 static void dump_platform(struct dump *d, const u8 *b)
 {
 	fprintf(d->out,
 		"SUPPORTED_PLATFORM mask 0x%x %s vtl %u version %u shared_gpa_boundary 0x%llx\n",
-		rd32(b), igvm_platform_type_name(b[5]), b[4], rd16(b + 6), rd64(b + 8));
+		rd32(b), igvm_platform_type_name(b[5]), b[4], rd16(b + 6),
+		rd64(b + 8));
 }
 
 /* SNP guest policy bits (igvm-format §5, snp-svsm-protocol §7.5). */
@@ -257,7 +259,7 @@ static void dump_pt_relocation(struct dump *d, const u8 *b)
 		rd64(b + 24));
 }
 
-/* --- directives ------------------------------------------------------------ */
+/* --- directives ----------------------------------------------------------- */
 
 static void dump_area(struct dump *d, const u8 *b)
 {
@@ -310,14 +312,15 @@ static void dump_native(FILE *out, const u8 *page)
 
 static void dump_vp_context(struct dump *d, const u8 *b)
 {
-	const struct igvm_platform_info *p = igvm_find_platform(d->f, rd32(b + 8));
-	u32 fo = rd32(b + 12);
+	u32 mask = rd32(b + 8), fo = rd32(b + 12);
+	const struct igvm_platform_info *p = igvm_find_platform(d->f, mask);
 	const u8 *page = igvm_file_data(d->f, fo, IGVM_PAGE_SIZE);
 	const u8 *count = igvm_file_data(d->f, fo, 4);
 	u8 type = p ? p->type : 0xFF;
 
-	fprintf(d->out, "VP_CONTEXT mask 0x%x (%s) vp %u gpa 0x%llx data 0x%x\n",
-		rd32(b + 8), igvm_platform_type_name(type), rd16(b + 16), rd64(b), fo);
+	fprintf(d->out,
+		"VP_CONTEXT mask 0x%x (%s) vp %u gpa 0x%llx data 0x%x\n", mask,
+		igvm_platform_type_name(type), rd16(b + 16), rd64(b), fo);
 	if (type == IGVM_PLATFORM_VSM_ISOLATION && count) {
 		fprintf(d->out, DETAIL "VBS register list, %u registers\n",
 			rd32(count));
@@ -359,7 +362,8 @@ static void dump_id_block(struct dump *d, const u8 *body)
 		b.version, b.guest_svn, b.id_key_algorithm,
 		b.author_key_algorithm, b.id_public_key.curve);
 	if (!d->have_snp_policy) {
-		fprintf(d->out, DETAIL "signature not checked (no SNP policy)\n");
+		fprintf(d->out,
+			DETAIL "signature not checked (no SNP policy)\n");
 	} else {
 		fprintf(d->out, DETAIL "signature %s (policy 0x%llx)\n",
 			snp_id_block_verify(&b, d->snp_policy) ? "valid" :
@@ -460,7 +464,7 @@ static void dump_record(struct dump *d, const struct igvm_record *rec)
 	}
 }
 
-/* --- summary --------------------------------------------------------------- */
+/* --- summary -------------------------------------------------------------- */
 
 static void dump_digest(struct dump *d)
 {

@@ -121,7 +121,8 @@ static int sign_body(const struct snp_id_block_body *body, EVP_PKEY *key,
 	size_t len = sizeof(der);
 	int ret = -1;
 
-	if (ctx && EVP_DigestSignInit(ctx, NULL, EVP_sha384(), NULL, key) == 1 &&
+	if (ctx &&
+	    EVP_DigestSignInit(ctx, NULL, EVP_sha384(), NULL, key) == 1 &&
 	    EVP_DigestSign(ctx, der, &len, (const u8 *)body,
 			   sizeof(*body)) == 1) {
 		es = d2i_ECDSA_SIG(NULL, &p, (long)len);
@@ -269,7 +270,7 @@ bool snp_id_block_verify(const struct igvm_vhs_snp_id_block *b, u64 policy)
 	return ok;
 }
 
-/* --- lookups --------------------------------------------------------------- */
+/* --- lookups -------------------------------------------------------------- */
 
 bool snp_find_policy(struct igvm_file *f, u32 snp_mask, u64 *policy)
 {

@@ -24,7 +24,7 @@ struct tool_error {
 
 __printf(2, 3) int tool_fail(struct tool_error *e, const char *fmt, ...);
 
-/* --- SNP ID block ---------------------------------------------------------- */
+/* --- SNP ID block --------------------------------------------------------- */
 
 /* SNP firmware ABI constants for the ID block (sources in idblock.c). */
 #define SNP_ID_BLOCK_VERSION 1u
@@ -86,7 +86,7 @@ bool snp_find_policy(struct igvm_file *f, u32 snp_mask, u64 *policy);
 bool snp_find_id_block(struct igvm_file *f, u32 snp_mask,
 		       struct igvm_vhs_snp_id_block *out);
 
-/* --- re-emission ----------------------------------------------------------- */
+/* --- re-emission ---------------------------------------------------------- */
 
 /*
  * Serializes every record of f again through the IGVM writer, in file order,
@@ -100,7 +100,7 @@ int igvm_rewrite_with_id_block(struct igvm_file *f,
 			       u8 **out, size_t *out_len,
 			       struct tool_error *e);
 
-/* --- dump ------------------------------------------------------------------ */
+/* --- dump ----------------------------------------------------------------- */
 
 struct dump_opts {
 	bool all_pages;   /* one line per page instead of collapsed runs */
@@ -118,7 +118,7 @@ const char *igvm_platform_type_name(u8 type);
 int igvm_dump(FILE *out, struct igvm_file *f, const char *name,
 	      const struct dump_opts *o, struct igvm_error *err);
 
-/* --- command line ---------------------------------------------------------- */
+/* --- command line --------------------------------------------------------- */
 
 /* The whole tool; main() passes stdout and stderr. Returns the exit code. */
 int igvmmeasure_run(int argc, char **argv, FILE *out, FILE *err);

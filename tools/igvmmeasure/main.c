@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* igvmmeasure: SEV-SNP launch digest, dump and ID block signing of IGVM files. */
+/* igvmmeasure: SEV-SNP launch digest, dump and ID block signing (cli.c). */
 #include <stdio.h>
 
 #include "igvmmeasure.h"

@@ -105,7 +105,7 @@ static void measure_4k(u8 *digest, u16 data_type, u32 flags, const u8 *data,
 	} else if (native_zero) {
 		snp_page_info_extend(digest, NULL, SNP_PAGE_ZERO, gpa);
 	} else {
-		/* QEMU maps its ZERO regions to NORMAL pages of zeros (§9.4). */
+		/* QEMU turns its ZERO regions into NORMAL pages (§9.4). */
 		snp_page_info_extend(digest, snp_zero_page_digest(),
 				     SNP_PAGE_NORMAL, gpa);
 	}
@@ -125,7 +125,8 @@ static int measure_page_data(const struct igvm_file *f,
 	if (pd.file_offset) {
 		data = igvm_file_data(f, pd.file_offset, (u32)size);
 		if (!data) {
-			return fail(err, rec->offset, "page data outside the file");
+			return fail(err, rec->offset,
+				    "page data outside the file");
 		}
 	}
 	for (u64 off = 0; off < size; off += PAGE_SIZE) {

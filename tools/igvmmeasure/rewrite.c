@@ -173,6 +173,14 @@ static int emit(struct rewrite *rw, const struct igvm_record *rec)
 	}
 }
 
+static const char *why_not(const struct rewrite *rw, int ret)
+{
+	if (ret == -SVSM_ENOTSUP) {
+		return "not supported by the IGVM writer";
+	}
+	return igvm_writer_error(rw->w);
+}
+
 static int reemit_all(struct rewrite *rw, struct tool_error *e)
 {
 	struct igvm_error err;
@@ -190,15 +198,15 @@ static int reemit_all(struct rewrite *rw, struct tool_error *e)
 			ret = emit(rw, &rec);
 		}
 		if (ret) {
-			return tool_fail(e, "cannot re-emit %s at offset 0x%x: %s",
+			return tool_fail(e,
+					 "cannot re-emit %s at offset 0x%x: %s",
 					 igvm_type_name(rec.type), rec.offset,
-					 ret == -SVSM_ENOTSUP ?
-						 "not supported by the IGVM writer" :
-						 igvm_writer_error(rw->w));
+					 why_not(rw, ret));
 		}
 	}
 	if (ret) {
-		return tool_fail(e, "%s at offset 0x%x", err.reason, err.offset);
+		return tool_fail(e, "%s at offset 0x%x", err.reason,
+				 err.offset);
 	}
 	return 0;
 }
