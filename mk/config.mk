@@ -10,7 +10,7 @@ ACPI_RSDP_PATH ?= etc/acpi/rsdp
 ACPI_TABLES_PATH ?= etc/acpi/tables
 
 # Features the code implements; anything else is an error.
-KNOWN_FEATURES := log-debug
+KNOWN_FEATURES := log-debug enable-gdb
 
 comma := ,
 empty :=

@@ -38,7 +38,8 @@ LOADER_SRCS := boot/loader/entry.S $(sort $(wildcard boot/loader/*.c)) \
 STAGE2_SRCS := boot/stage2/entry.S $(sort $(wildcard boot/stage2/*.c)) \
 	kernel/mm/page_alloc.c kernel/mm/pgtable.c kernel/drivers/uart.c \
 	kernel/arch/x86/io.c kernel/arch/x86/tlb.c lib/elf.c $(LIB_SRCS)
-KERNEL_SRCS := $(sort $(shell find kernel -path kernel/arch/fake -prune -o \( -name '*.c' -o -name '*.S' \) -print)) \
+KERNEL_SRCS := $(sort $(filter-out $(if $(filter enable-gdb,$(ALL_FEATURES)),,kernel/debug/%), \
+	$(shell find kernel -path kernel/arch/fake -prune -o \( -name '*.c' -o -name '*.S' \) -print))) \
 	$(LIB_SRCS) $(if $(filter test,$(CFG_KERNEL_TYPE)),$(sort $(wildcard tests/in-svsm/*.c)))
 
 objs = $(patsubst %.S,$(OBJ)/$(1)/%.o,$(patsubst %.c,$(OBJ)/$(1)/%.o,$(2)))

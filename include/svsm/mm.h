@@ -33,6 +33,11 @@ bool mm_phys_in_region(phys_addr_t pa, u64 len);
 /* Kernel page-table changes (with TLB flush on this CPU). */
 int mm_map(virt_addr_t va, phys_addr_t pa, u64 size, u64 flags);
 int mm_unmap(virt_addr_t va, u64 size);
+/*
+ * Unmaps with a flush of this CPU's TLB only: for ranges no other CPU ever
+ * touched (the GDB stub's aliases while the other CPUs are stopped).
+ */
+int mm_unmap_local(virt_addr_t va, u64 size);
 int mm_walk(virt_addr_t va, struct pgtable_walk_result *res);
 phys_addr_t mm_kernel_pt_root(void);
 

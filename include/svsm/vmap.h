@@ -15,5 +15,7 @@
 void *vmap_phys(phys_addr_t pa, u64 size, u64 flags);
 /* Removes a mapping made by vmap_phys (the address range is not reused). */
 void vunmap(void *va, u64 size);
+/* As vunmap, flushing only this CPU: the mapping was never used elsewhere. */
+void vunmap_local(void *va, u64 size);
 
 #endif

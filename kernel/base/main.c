@@ -13,6 +13,7 @@
 #include <svsm/debug.h>
 #include <svsm/drivers/uart.h>
 #include <svsm/errno.h>
+#include <svsm/gdb.h>
 #include <svsm/kernel.h>
 #include <svsm/lib/log.h>
 #include <svsm/machine.h>
@@ -82,6 +83,8 @@ static void kernel_main_runtime(void *arg)
 	svsm_test_machine_hook(&machine);
 #endif
 	smp_start_aps(&machine.cpus);
+	gdb_init();
+	gdb_boot_break();
 #ifdef SVSM_TEST_IN_SVSM
 	svsm_test_crash_hook();
 	svsm_run_tests();

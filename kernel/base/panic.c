@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <svsm/console.h>
 #include <svsm/debug.h>
+#include <svsm/gdb.h>
 #include <svsm/kernel.h>
 #include <svsm/lib/printf.h>
 #include <svsm/panic.h>
@@ -51,6 +52,9 @@ void svsm_panic(const char *file, int line, const char *fmt, ...)
 	log_error("Info: panicked at %s:%d:", file, line);
 	log_error("%s", msg);
 	backtrace_print(LOG_ERROR, frame[1] - 1, frame[0]);
+#ifdef CONFIG_ENABLE_GDB
+	arch_breakpoint(); /* let gdb look at the panicking CPU */
+#endif
 	panic_stop();
 }
 
@@ -80,5 +84,6 @@ void panic_exception(const struct exc_frame *f, const char *why)
 		  f->cs, f->ss);
 	print_registers(f);
 	backtrace_print(LOG_ERROR, f->rip, f->rbp);
+	gdb_enter_fatal((struct exc_frame *)f, GDB_SIGSEGV);
 	panic_stop();
 }

@@ -219,6 +219,15 @@ int mm_unmap(virt_addr_t va, u64 size)
 	return ret;
 }
 
+int mm_unmap_local(virt_addr_t va, u64 size)
+{
+	u64 irq = spin_lock_irqsave(&pt_lock);
+	int ret = pgtable_unmap(&kernel_pt, va, size);
+
+	spin_unlock_irqrestore(&pt_lock, irq);
+	return ret;
+}
+
 int mm_walk(virt_addr_t va, struct pgtable_walk_result *res)
 {
 	u64 irq = spin_lock_irqsave(&pt_lock);

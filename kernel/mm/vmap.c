@@ -38,3 +38,8 @@ void vunmap(void *va, u64 size)
 {
 	mm_unmap((u64)(uintptr_t)va, size);
 }
+
+void vunmap_local(void *va, u64 size)
+{
+	mm_unmap_local((u64)(uintptr_t)va, size);
+}

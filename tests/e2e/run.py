@@ -470,6 +470,199 @@ def test_build_rejects_bad_config(args):
                        r"igvmbuilder: %s: %s" % (re.escape(path), rx))
 
 
+GDB_BUILD = "build/e2e-gdb"
+
+
+def build_gdb_image():
+    subprocess.run(["make", "-s", "BUILD=" + GDB_BUILD, "BIN=" + GDB_BUILD +
+                    "/bin", "FEATURES=enable-gdb", "all"], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return GDB_BUILD + "/bin/svsm.bin", GDB_BUILD + "/bin/svsm-kernel.elf"
+
+
+def free_port():
+    import socket
+    with socket.socket() as sk:
+        sk.bind(("127.0.0.1", 0))
+        return sk.getsockname()[1]
+
+
+class GdbVm:
+    """QEMU with COM2 as a TCP server and a boot-time break."""
+
+    def __init__(self, image, smp=2):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.log = os.path.join(self.tmp.name, "serial.log")
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            qemu_cmd(image, self.log, smp=smp, extra=[
+                "-serial", "tcp:127.0.0.1:%d,server=on,wait=off" % self.port,
+                "-fw_cfg", "name=opt/svsm/gdb-break,string=1"]),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.wait_for("* Waiting for connection from GDB *")
+
+    def text(self):
+        return read_log(self.log) if os.path.exists(self.log) else ""
+
+    def wait_for(self, what, timeout=60):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if what in self.text():
+                return
+            time.sleep(0.05)
+        raise TestFailure("'%s' not seen; log:\n%s" % (what, self.text()))
+
+    def close(self):
+        self.proc.kill()
+        self.proc.wait()
+        self.tmp.cleanup()
+
+
+def test_gdb_default_build_has_no_stub(args):
+    out = subprocess.run(["nm", args.kernel_elf], capture_output=True,
+                         text=True, check=True).stdout
+    gdb_syms = [l for l in out.splitlines() if "gdb" in l.lower()]
+    check(not gdb_syms, "default kernel contains GDB symbols: %s" % gdb_syms)
+    image, elf = build_gdb_image()
+    out = subprocess.run(["nm", elf], capture_output=True, text=True,
+                         check=True).stdout
+    check("gdb_feed" in out and "gdb_init" in out,
+          "FEATURES=enable-gdb did not compile the stub in")
+
+
+def test_gdb_session(args):
+    image, elf = build_gdb_image()
+    vm = GdbVm(image)
+    script = """set pagination off
+set confirm off
+symbol-file %s
+target extended-remote 127.0.0.1:%d
+info registers rip rsp cs ss eflags
+x/4gx &gdb_boot_pattern
+bt
+info threads
+break gdb_boot_marker
+continue
+bt
+print $rip
+stepi
+print $rip
+watch gdb_boot_counter
+continue
+detach
+""" % (elf, vm.port)
+    try:
+        with tempfile.NamedTemporaryFile("w", suffix=".gdb") as f:
+            f.write(script)
+            f.flush()
+            r = subprocess.run(["gdb", "-batch", "-nx", "-x", f.name],
+                               capture_output=True, text=True, timeout=90)
+        out = r.stdout + r.stderr
+        vm.wait_for(READY)
+        lines_in_order(vm.text(), [
+            r"^\[SVSM\] \*{35}$",
+            r"^\[SVSM\] \* Waiting for connection from GDB \*$",
+            r"^\[SVSM\] \*{35}$",
+            r"^\[SVSM\] gdb: boot continues$",
+            "^" + re.escape(READY) + "$"])
+    finally:
+        vm.close()
+    m = lines_in_order(out, [
+        r"^rip +(0xffffff80[0-9a-f]{8}) .*<gdb_boot_break\+\d+>",
+        r"^rsp +0xffffff00[0-9a-f]{8}",
+        r"^cs +0x8 ",
+        r"^ss +0x10 ",
+        r"<gdb_boot_pattern>:\s+0x1122334455667788\s+0x99aabbccddeeff00$",
+        r"<gdb_boot_pattern\+16>:\s+0x0123456789abcdef\s+0xfedcba9876543210$",
+        r"^#0 +gdb_boot_break \(\) at kernel/debug/gdb_stub.c",
+        r"^#1 +0x[0-9a-f]+ in kernel_main_runtime ",
+        r"^\* 1 +Thread 1 \(CPU 0\)",
+        r"^  2 +Thread 2 \(CPU 1\)",
+        r"^Breakpoint 1 at 0x[0-9a-f]+: file kernel/debug/gdb_stub.c",
+        r"^Thread 1 hit Breakpoint 1, gdb_boot_marker \(\)",
+        r"^#0 +gdb_boot_marker \(\)",
+        r"^#1 +0x[0-9a-f]+ in gdb_boot_break \(\)",
+        r"^\$1 = \(void \(\*\)\(\)\) (0x[0-9a-f]+) <gdb_boot_marker>",
+        r"^\$2 = \(void \(\*\)\(\)\) (0x[0-9a-f]+) <gdb_boot_marker\+\d+>",
+        r"^Hardware watchpoint 2: gdb_boot_counter$",
+        r"^Thread 1 hit Hardware watchpoint 2: gdb_boot_counter$",
+        r"^Old value = 0$",
+        r"^New value = 1$",
+        r"^\[Inferior 1 \(Remote target\) detached\]$"])
+    check(int(m[15].group(1), 16) > int(m[14].group(1), 16),
+          "stepi did not advance rip")
+
+
+def rsp_packet(data):
+    raw = data.encode("latin-1")
+    return b"$" + raw + b"#%02x" % (sum(raw) & 0xff)
+
+
+def rsp_reply(sock, timeout=20):
+    """Reads one reply packet (skipping acks), acknowledges it."""
+    sock.settimeout(timeout)
+    buf = b""
+    while True:
+        chunk = sock.recv(1)
+        if not chunk:
+            raise TestFailure("stub closed the connection")
+        buf += chunk
+        start = buf.find(b"$")
+        end = buf.find(b"#", start + 1) if start >= 0 else -1
+        if end >= 0 and len(buf) >= end + 3:
+            body = buf[start + 1:end]
+            check(int(buf[end + 1:end + 3], 16) == sum(body) & 0xff,
+                  "bad checksum from the stub")
+            sock.sendall(b"+")
+            return body.decode("latin-1")
+
+
+def test_gdb_ctrl_c_and_bad_input(args):
+    import socket
+    image, _ = build_gdb_image()
+    vm = GdbVm(image)
+    try:
+        sock = socket.create_connection(("127.0.0.1", vm.port))
+        sock.sendall(b"garbage+-" + rsp_packet("?"))
+        check(rsp_reply(sock).startswith("T05thread:1;"), "no stop reply")
+        sock.sendall(b"$m0,8#00")  # bad checksum
+        sock.settimeout(5)
+        check(sock.recv(1) == b"-", "bad checksum not refused")
+        for pkt, want in (("m0,8", "E14"),  # unmapped address
+                          ("m1000,8", "E14"),
+                          ("M1000,2:abcd", "E14"),
+                          ("Z0,1000,1", "E16"),  # outside kernel text
+                          ("m" + "f" * 17 + ",8", "E16"),
+                          ("p999", "E16"),
+                          ("Hg99", "E02"),
+                          ("x" * 5000, "E01")):  # oversized
+            sock.sendall(rsp_packet(pkt))
+            got = rsp_reply(sock)
+            check(got == want, "%s -> %s, expected %s" % (pkt[:20], got, want))
+        answers = []
+        for i in range(5):
+            sock.sendall(rsp_packet("Z2,%x,8" % (0xffffff8000100000 + 8 * i)))
+            answers.append(rsp_reply(sock))
+        check(answers == ["OK"] * 4 + ["E1c"],
+              "watchpoints beyond the 4 debug registers: %s" % answers)
+        for i in range(4):
+            sock.sendall(rsp_packet("z2,%x,8" % (0xffffff8000100000 + 8 * i)))
+            check(rsp_reply(sock) == "OK", "z2 failed")
+        sock.sendall(rsp_packet("c"))
+        vm.wait_for(READY)
+        time.sleep(0.5)
+        sock.sendall(b"\x03")
+        check(rsp_reply(sock).startswith("T02thread:1;"),
+              "Ctrl-C did not stop the running kernel")
+        sock.sendall(rsp_packet("qC"))
+        check(rsp_reply(sock) == "QC1", "qC after the interrupt")
+        sock.sendall(rsp_packet("D"))
+        check(rsp_reply(sock) == "OK", "detach")
+        sock.close()
+    finally:
+        vm.close()
+
+
 TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
 
 
@@ -480,6 +673,7 @@ def main():
     ap.add_argument("--loader", default="bin/svsm-loader.bin")
     ap.add_argument("--mksvsmbin", default="bin/mksvsmbin")
     ap.add_argument("--test-bin", default="bin/svsm-test.bin")
+    ap.add_argument("--kernel-elf", default="bin/svsm-kernel.elf")
     ap.add_argument("-k", default="")
     args = ap.parse_args()
     failed = 0

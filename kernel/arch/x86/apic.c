@@ -20,6 +20,7 @@
 #define APIC_BASE_X2APIC BIT(10)
 #define APIC_BASE_ADDR_MASK 0x000ffffffffff000ULL
 #define SVR_ENABLE BIT(8)
+#define ICR_NMI 0x00000400u
 #define ICR_INIT 0x00000500u
 #define ICR_STARTUP 0x00000600u
 #define ICR_LEVEL_ASSERT 0x00004000u
@@ -120,6 +121,11 @@ void apic_send_sipi(u32 dest, u8 vector)
 void apic_send_ipi(u32 dest, u8 vector)
 {
 	icr_send(dest, ICR_LEVEL_ASSERT | vector);
+}
+
+void apic_send_nmi(u32 dest)
+{
+	icr_send(dest, ICR_NMI | ICR_LEVEL_ASSERT);
 }
 
 void apic_eoi(void)

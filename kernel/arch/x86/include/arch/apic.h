@@ -19,6 +19,7 @@ u32 apic_id(void);
 void apic_send_init(u32 apic_id);
 void apic_send_sipi(u32 apic_id, u8 vector);
 void apic_send_ipi(u32 apic_id, u8 vector);
+void apic_send_nmi(u32 apic_id);
 void apic_eoi(void);
 
 #endif
