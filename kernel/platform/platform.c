@@ -30,3 +30,19 @@ void platform_terminate(u32 reason)
 {
 	current->terminate(reason);
 }
+
+int platform_pvalidate(phys_addr_t pa, bool huge, bool validate,
+		       bool *unchanged)
+{
+	return current->pvalidate(pa, huge, validate, unchanged);
+}
+
+int platform_rmpadjust(phys_addr_t pa, bool huge, u64 attrs)
+{
+	return current->rmpadjust(pa, huge, attrs);
+}
+
+void platform_flush_guest_tlb(void)
+{
+	current->flush_guest_tlb();
+}
