@@ -2,33 +2,38 @@
 # SPDX-License-Identifier: MIT
 #
 # Captures the fw_cfg files QEMU gives the firmware (etc/acpi/rsdp,
-# etc/acpi/tables, etc/e820) as the test data of tests/unit/test_acpi.c and
-# tests/unit/test_e820.c, and the fuzz seeds in tests/fuzz/corpus/{acpi,e820}.
+# etc/acpi/tables, etc/e820, etc/table-loader) as the test data of
+# tests/unit/test_acpi.c, test_acpi_loader.c and test_e820.c, and the fuzz
+# seeds in tests/fuzz/corpus/{acpi,acpi_loader,e820}.
 #
 # Usage (from the repo root): scripts/capture-acpi-blobs.sh [OUTDIR [SEEDDIR]]
 #   OUTDIR defaults to tests/data/acpi, SEEDDIR to tests/fuzz/corpus;
-#   QEMU=path overrides the binary. Writes OUTDIR/<name>/{rsdp,tables,e820}
-#   for each machine below, OUTDIR/<name>/dir.txt (the fw_cfg file
-#   directory, for reference), and fuzz seeds in SEEDDIR/{acpi,e820}/ in
-#   the input formats described at the top of tests/fuzz/fuzz_{acpi,e820}.c.
+#   QEMU=path overrides the binary. Writes
+#   OUTDIR/<name>/{rsdp,tables,e820,table-loader} for each machine below,
+#   OUTDIR/<name>/dir.txt (the fw_cfg file directory, for reference), and
+#   fuzz seeds in SEEDDIR/{acpi,acpi_loader,e820}/ in the input formats
+#   described at the top of tests/fuzz/fuzz_{acpi,acpi_loader,e820}.c.
 #
 # No guest runs: QEMU starts with its vCPUs stopped (-S) and the qtest
 # protocol on stdin/stdout does the port I/O a guest would do (select a
 # fw_cfg item on port 0x510, read it byte by byte on 0x511; QEMU
 # docs/specs/fw_cfg.rst), then a reset through port 0xCF9 with -no-reboot
 # makes QEMU exit. The blobs are exactly what fw_cfg serves, i.e. before
-# the firmware runs etc/table-loader, so the pointers inside the ACPI
-# tables are offsets into the etc/acpi/tables blob. The output only depends
+# the firmware runs etc/table-loader (QEMU's linker/loader script, also
+# captured), so the pointers inside the ACPI tables are offsets into the
+# etc/acpi/tables blob and the checksums are zero. The output only depends
 # on the QEMU version and the machine options, so reruns are reproducible.
 set -euo pipefail
 
 QEMU=${QEMU:-qemu-system-x86_64}
 OUT=${1:-tests/data/acpi}
 SEEDS=${2:-tests/fuzz/corpus}
-FILES="etc/acpi/rsdp etc/acpi/tables etc/e820"
-# name  -smp  -m. The last one has hot-pluggable CPUs, which QEMU lists in
-# the MADT as disabled, and 3 cores per socket, which leaves a hole in the
-# APIC IDs (0 1 2 4, then 5 6 disabled).
+FILES="etc/acpi/rsdp etc/acpi/tables etc/e820 etc/table-loader"
+# name  -smp  -m  [-device]. q35-smp4-max6-sparse has hot-pluggable CPUs,
+# which QEMU lists in the MADT as disabled, and 3 cores per socket, which
+# leaves a hole in the APIC IDs (0 1 2 4, then 5 6 disabled). The vmgenid
+# device adds a file to etc/table-loader that is not an ACPI blob
+# (etc/vmgenid_guid), pointed to from an SSDT, and a WRITE_POINTER command.
 MACHINES="
 q35-smp1-512m 1 512M
 q35-smp2-512m 2 512M
@@ -37,6 +42,7 @@ q35-smp8-512m 8 512M
 q35-smp2-3g 2 3G
 q35-smp2-8g 2 8G
 q35-smp4-max6-sparse 4,maxcpus=6,sockets=2,cores=3,threads=1 512M
+q35-smp2-vmgenid 2 512M vmgenid
 "
 
 for tool in "$QEMU" xxd awk od dd; do
@@ -46,10 +52,12 @@ for tool in "$QEMU" xxd awk od dd; do
 	fi
 done
 
-# Runs QEMU with the qtest commands on stdin; prints one hex byte per line
-# for every "inb". Any qtest failure stops the script.
+# Runs QEMU (-smp $1 -m $2, and -device $3 if set) with the qtest commands
+# on stdin; prints one hex byte per line for every "inb". Any qtest failure
+# stops the script.
 qtest() {
 	"$QEMU" -machine q35 -accel tcg -cpu max -smp "$1" -m "$2" -S \
+		${3:+-device "$3"} \
 		-display none -serial null -monitor none -no-reboot \
 		-qtest stdio -qtest-log /dev/null |
 		awk '$1 != "OK" { print "qtest: " $0 > "/dev/stderr"; exit 1 }
@@ -70,7 +78,7 @@ reset_cmd() {
 # Prints "name select size" lines; at most 128 files are read.
 read_dir() {
 	{ echo "outw 0x510 0x19"; inb_cmds $((4 + 64 * 128)); reset_cmd; } |
-		qtest "$1" "$2" |
+		qtest "$1" "$2" "$3" |
 		awk 'function h(i) {
 			return index(X, substr(b[i], 1, 1)) * 16 - 17 + \
 			       index(X, substr(b[i], 2, 1))
@@ -105,10 +113,11 @@ read_dir() {
 }
 
 capture() {
-	local name=$1 smp=$2 mem=$3 dir=$OUT/$1 f sel size cmds="" sizes=""
+	local name=$1 smp=$2 mem=$3 dev=$4 dir=$OUT/$1 f sel size cmds=""
+	local sizes=""
 
 	mkdir -p "$dir"
-	read_dir "$smp" "$mem" >"$dir/dir.txt"
+	read_dir "$smp" "$mem" "$dev" >"$dir/dir.txt"
 	for f in $FILES; do
 		read -r sel size < <(awk -v f="$f" '$1 == f { print $2, $3 }' \
 			"$dir/dir.txt")
@@ -119,7 +128,8 @@ capture() {
 		cmds+="outw 0x510 $sel"$'\n'"$(inb_cmds "$size")"$'\n'
 		sizes+="$size "
 	done
-	printf '%s%s\n' "$cmds" "$(reset_cmd)" | qtest "$smp" "$mem" >"$dir/hex"
+	printf '%s%s\n' "$cmds" "$(reset_cmd)" | qtest "$smp" "$mem" "$dev" \
+		>"$dir/hex"
 	# Split the byte stream back into the files, in $FILES order.
 	for f in $FILES; do
 		size=${sizes%% *}
@@ -134,7 +144,7 @@ capture() {
 		fi
 	done
 	rm -f "$dir/hex"
-	echo "$name: -smp $smp -m $mem -> $dir"
+	echo "$name: -smp $smp -m $mem${dev:+ -device $dev} -> $dir"
 }
 
 # Little-endian unsigned integers: reading $3 bytes of file $1 at $2, and
@@ -212,6 +222,30 @@ xsdt_seed() {
 	} >"$2"
 }
 
+# fuzz_acpi_loader input: flags, max CPUs, rsdp length, script length (u16
+# LE), rsdp, script, tables. The script is cut after its last command (QEMU
+# pads it with zero commands to 4 KiB) and the tables blob after the RSDT,
+# the last table, as above.
+loader_seeds() {
+	local dir=$1 out=$SEEDS/acpi_loader/$2 s=$1/table-loader
+	local len=0 off rsdt end
+
+	for ((off = 0; off < $(stat -c %s "$s"); off += 128)); do
+		if [ "$(rdle "$s" "$off" 4)" != 0 ]; then
+			len=$((off + 128))
+		fi
+	done
+	rsdt=$(rdle "$dir/rsdp" 16 4)
+	end=$((rsdt + $(rdle "$dir/tables" $((rsdt + 4)) 4)))
+	mkdir -p "$SEEDS/acpi_loader"
+	{
+		printf '%b' "\\x00\\x40\\x14$(le "$len" 2)"
+		cat "$dir/rsdp"
+		bytes "$s" 0 "$len"
+		bytes "$dir/tables" 0 "$end"
+	} >"$out"
+}
+
 # fuzz_e820 input: max regions, a range to subtract (the 16 MiB at 256 MiB,
 # like a kernel region), then the map: the e820 blob, and the same RAM as
 # an IGVM memory map.
@@ -236,10 +270,11 @@ e820_seeds() {
 	} >"$out-igvm"
 }
 
-echo "$MACHINES" | while read -r name smp mem; do
+echo "$MACHINES" | while read -r name smp mem dev; do
 	if [ -n "$name" ]; then
-		capture "$name" "$smp" "$mem"
+		capture "$name" "$smp" "$mem" "${dev:-}"
 		acpi_seeds "$OUT/$name" "$name"
+		loader_seeds "$OUT/$name" "$name"
 		e820_seeds "$OUT/$name" "$name"
 	fi
 done
