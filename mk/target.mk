@@ -98,13 +98,20 @@ $(call update_stamp,$(FW_STAMP),$(if $(CFG_FIRMWARE),$(FW_FILE)))
 IGVM_FILE := $(BIN)/$(CFG_OUTPUT)
 SVSM_BIN := $(BIN)/$(CFG_SVSM_BIN)
 
+# With "measure": "print" the preset asks for the SEV-SNP launch digest; the
+# KVM checks make sure it is the digest QEMU/KVM will produce.
 $(IGVM_FILE): $(OBJ)/stage2.elf $(OBJ)/kernel-stripped.elf $(BIN)/igvmbuilder \
-		$(CONFIG) $(FW_STAMP) $(if $(CFG_FIRMWARE),$(wildcard $(FW_FILE)))
+		$(BIN)/igvmmeasure $(CONFIG) $(FW_STAMP) \
+		$(if $(CFG_FIRMWARE),$(wildcard $(FW_FILE)))
 	$(call say,IGVM,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(BIN)/igvmbuilder --config $(CONFIG) --stage2 $(OBJ)/stage2.elf \
 		--kernel $(OBJ)/kernel-stripped.elf $(if $(CFG_FIRMWARE),--firmware '$(FW_FILE)') \
 		--output $@
+ifeq ($(CFG_MEASURE),print)
+	$(Q)digest=$$($(BIN)/igvmmeasure $@ measure --check-kvm) && \
+		printf '  Launch digest: %s\n' "$$digest"
+endif
 
 $(SVSM_BIN): $(OBJ)/loader.bin $(IGVM_FILE) $(BIN)/mksvsmbin
 	$(call say,MKBIN,$@)

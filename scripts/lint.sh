@@ -20,6 +20,7 @@ if command -v cppcheck >/dev/null 2>&1; then
 		--enable=warning,portability --inline-suppr \
 		--suppress=missingIncludeSystem --suppress=unknownMacro \
 		--suppress=comparePointers --suppress=ctuuninitvar \
+		--suppress=ctunullpointer \
 		-D__GNUC__ -DSVSM_KERNEL -Iinclude -Ikernel/arch/x86/include \
 		lib kernel boot tools utils 2>&1; then
 		echo "lint: cppcheck found problems" >&2

@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="build-essential binutils clang libclang-rt-14-dev libcmocka-dev \
-libjson-c-dev libssl-dev qemu-system-x86 ovmf python3 gdb valgrind xxd"
+libjson-c-dev libssl-dev qemu-system-x86 ovmf python3 gdb valgrind xxd time"
 
 missing=""
 for p in $PACKAGES; do

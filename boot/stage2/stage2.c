@@ -185,6 +185,11 @@ void stage2_main(u32 platform, u32 boot_params_gpa)
 	page_pool_print(&heap);
 	li = stage2_load_kernel(bp, &region, &entry);
 	li->platform_type = platform;
+	if (platform != SVSM_PLATFORM_SNP) {
+		/* The boot parameters are shared by every platform in the file. */
+		li->cpuid_page_pa = 0;
+		li->secrets_page_pa = 0;
+	}
 	li->stage2_pt_root_pa = pt.root;
 	print_summary(li);
 	log_info("Launching SVSM kernel...");

@@ -104,7 +104,8 @@ struct gdb_session {
 	u8 rx_csum;
 	bool rx_csum_bad;
 	u8 rx_buf[GDB_PACKET_MAX];
-	u8 tx_buf[GDB_PACKET_MAX];
+	u8 tx_buf[GDB_PACKET_MAX]; /* last packet sent, for a resend on '-' */
+	size_t tx_len;
 	/* Statistics, for tests. */
 	u64 packets;
 	u64 bad_checksums;

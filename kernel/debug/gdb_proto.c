@@ -123,10 +123,22 @@ static void put_raw(struct gdb_session *s, const u8 *p, size_t n)
 		s->ops->putc(s->ops->ctx, p[i]);
 }
 
+/* Keeps the last packet so that a '-' from gdb can be answered by resending. */
+static void remember_packet(struct gdb_session *s, const char *data,
+			    size_t len)
+{
+	if (data != (const char *)s->tx_buf && len <= sizeof(s->tx_buf)) {
+		memcpy(s->tx_buf, data, len);
+		s->tx_len = len;
+	}
+}
+
 void gdb_send_packet(struct gdb_session *s, const char *data, size_t len)
 {
 	u8 sum = 0;
 	u8 tail[3];
+
+	remember_packet(s, data, len);
 
 	s->ops->putc(s->ops->ctx, '$');
 	for (size_t i = 0; i < len; i++) {
@@ -456,7 +468,10 @@ static enum gdb_action cmd_vcont(struct gdb_session *s, struct in *in)
 			act = 0;
 		if (act != 'c' && act != 's' && act != 'C' && act != 'S')
 			goto bad;
-		if (expect(in, ':') && (!parse_tid(in, &tid) || tid == 0))
+		/* A thread that does not exist must not become resume_tid. */
+		if (expect(in, ':') &&
+		    (!parse_tid(in, &tid) || tid == 0 ||
+		     (tid > 0 && !thread_exists(s, (u64)tid))))
 			goto bad;
 		if ((act == 's' || act == 'S') && how != GDB_RESUME_STEP) {
 			how = GDB_RESUME_STEP;
@@ -513,20 +528,24 @@ static void cmd_thread_list(struct gdb_session *s)
 
 static void cmd_thread_extra(struct gdb_session *s, struct in *in)
 {
-	char buf[64], text[16] = "CPU ";
+	char buf[64], digits[10];
 	struct out o = { buf, 0, false };
 	s64 tid;
 	u64 cpu;
-	int i = 4;
+	int n = 0;
 
 	if (!parse_tid(in, &tid) || !at_end(in) || tid <= 0 ||
 	    !thread_exists(s, (u64)tid))
 		return reply_error(s, 0x16);
+	/* Every decimal digit: "CPU 123", not just the last two. */
 	cpu = (u64)tid - 1;
-	if (cpu >= 10)
-		text[i++] = (char)('0' + (cpu / 10) % 10);
-	text[i++] = (char)('0' + cpu % 10);
-	out_hex_bytes(&o, (const u8 *)text, (size_t)i);
+	do {
+		digits[n++] = (char)('0' + cpu % 10);
+		cpu /= 10;
+	} while (cpu && n < (int)sizeof(digits));
+	out_hex_bytes(&o, (const u8 *)"CPU ", 4);
+	while (n > 0)
+		out_hex8(&o, (u8)digits[--n]);
 	reply(s, &o);
 }
 
@@ -722,6 +741,9 @@ enum gdb_action gdb_feed(struct gdb_session *s, u8 c)
 	}
 	switch (s->rx) {
 	case RX_IDLE:
+		/* gdb NAKs a reply it received damaged: send it again. */
+		if (c == '-' && !s->no_ack && s->tx_len)
+			gdb_send_packet(s, (const char *)s->tx_buf, s->tx_len);
 		return GDB_ACTION_NONE; /* acks, ^C while stopped, garbage */
 	case RX_BODY:
 		if (c == '#') {

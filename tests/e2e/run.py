@@ -448,6 +448,29 @@ def test_build_rejects_bad_variables(args):
     make_fails(args, ["RELEASE=yes"], r"RELEASE must be 1 or unset")
 
 
+def test_build_is_reproducible_and_measured(args):
+    """Two builds from the same inputs give byte-identical images, and make
+    prints the SNP launch digest that igvmmeasure computes."""
+    digests = []
+    for n in (1, 2):
+        out = "build/e2e-repro%d" % n
+        r = subprocess.run(["make", "BUILD=" + out, "BIN=" + out + "/bin",
+                            out + "/bin/coconut-qemu.igvm"],
+                           capture_output=True, text=True)
+        check(r.returncode == 0, "build %d failed:\n%s" % (n, r.stderr))
+        m = re.search(r"^  Launch digest: ([0-9a-f]{96})$", r.stdout, re.M)
+        check(m, "make did not print the launch digest:\n" + r.stdout)
+        digests.append(m.group(1))
+    with open("build/e2e-repro1/bin/coconut-qemu.igvm", "rb") as a, \
+            open("build/e2e-repro2/bin/coconut-qemu.igvm", "rb") as b:
+        check(a.read() == b.read(), "two builds differ")
+    check(digests[0] == digests[1], "launch digests differ")
+    r = subprocess.run(["build/e2e-repro1/bin/igvmmeasure",
+                        "build/e2e-repro1/bin/coconut-qemu.igvm", "measure"],
+                       capture_output=True, text=True, check=True)
+    check(r.stdout.strip() == digests[0], "igvmmeasure disagrees with make")
+
+
 def test_build_rejects_bad_config(args):
     with tempfile.TemporaryDirectory() as tmp:
         for name, mutate, rx in (

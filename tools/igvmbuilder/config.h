@@ -13,10 +13,10 @@ struct build_config {
 	char output[CFG_MAX_STR];
 	char svsm_bin[CFG_MAX_STR];
 	u32 platform_masks; /* IGVM_MASK_* */
-	bool has_policy;
-	u64 policy;
+	bool has_policy; /* "policy" given (a hex string, bit 17 set) */
+	u64 policy;      /* SNP guest policy; 0x30000 when not given */
 	u16 comport;
-	bool measure_print;
+	bool measure_print; /* "measure": "print": make prints the digest */
 	bool qemu_testdev;
 	u64 kernel_region_base;
 	u64 kernel_region_size;

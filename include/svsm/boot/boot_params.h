@@ -27,17 +27,28 @@ struct svsm_fw_range {
 	u32 size;
 } __packed;
 
-/* Guest firmware layout, learnt by igvmbuilder from the OVMF metadata. */
+/*
+ * Guest firmware layout, learnt by igvmbuilder from the OVMF SEV metadata
+ * (include/svsm/hw/ovmf.h). The image ends at 4 GiB and is loaded for the
+ * SEV-SNP platform only; size 0 means no firmware was packaged (for example
+ * an OVMF without SEV metadata). Page fields are 0 when the metadata does
+ * not name that page.
+ */
 struct svsm_fw_info {
-	u32 start; /* GPA of the firmware image; size 0 = no firmware */
+	u32 start; /* GPA of the firmware image */
 	u32 size;
 	u32 secrets_page;
 	u32 caa_page;
 	u32 cpuid_page;
-	u32 prevalidated_count;
+	u32 prevalidated_count; /* SEC_MEM and kernel-hash ranges, merged */
 	struct svsm_fw_range prevalidated[SVSM_FW_MAX_PREVALIDATED];
-	u32 reset_rip; /* from the SEV reset block (0 = legacy 0xFFFFFFF0) */
-	u32 flags;
+	/*
+	 * Where application processors start, from the SEV-ES reset block:
+	 * CS base in bits 31:16, IP in bits 15:0; 0 if the image has none.
+	 * The boot processor always starts at the reset vector, 4 GiB - 16.
+	 */
+	u32 reset_rip;
+	u32 flags; /* none defined yet: 0 */
 } __packed;
 STATIC_ASSERT_SIZE(struct svsm_fw_info, 96);
 
