@@ -1851,11 +1851,30 @@ static void test_truncated_packets(void **state)
 	}
 }
 
+/* A '-' between packets (gdb got our reply damaged) resends it. */
+static void test_nak_resends_last_reply(void **state)
+{
+	u8 nak = '-';
+
+	EXPECT("qC", "QC1");
+	fk.out_len = 0;
+	assert_int_equal(feed(&nak, 1), GDB_ACTION_NONE);
+	parse_output();
+	assert_int_equal(rep.npkts, 1);
+	assert_string_equal(rep.pkt[0], "QC1");
+	/* In no-ack mode a '-' is just noise. */
+	EXPECT("QStartNoAckMode", "OK");
+	fk.out_len = 0;
+	assert_int_equal(feed(&nak, 1), GDB_ACTION_NONE);
+	expect_silence();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		/* positive */
+		T(test_nak_resends_last_reply),
 		T(test_stop_reply_plain),
 		T(test_stop_reply_breakpoints),
 		T(test_stop_reply_watchpoints),
