@@ -21,6 +21,7 @@
  * breakpoint kind outside 0..4.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,9 +91,14 @@ static int hexv(u8 c)
 	return -1;
 }
 
-static void check(bool ok)
+#define check(ok) check_at((ok), __LINE__)
+
+/* Reports which invariant broke, so a crash input explains itself. */
+static void check_at(bool ok, int line)
 {
 	if (!ok) {
+		fprintf(stderr, "fuzz_gdb_proto: invariant at line %d broken\n",
+			line);
 		abort();
 	}
 }
@@ -360,6 +366,8 @@ static void feed_one(u8 c, u32 *stops)
 	enum gdb_action act;
 	u32 want;
 
+	bool was_idle = sess.rx == RX_IDLE;
+
 	out.no_ack = sess.no_ack;
 	act = gdb_feed(&sess, c);
 	/* Packets are sent whole: nothing is left half-written. */
@@ -371,7 +379,7 @@ static void feed_one(u8 c, u32 *stops)
 	if (sess.packets == packets) {
 		/* A '-' outside a packet asks for the last reply again. */
 		bool resend = c == '-' && !sess.no_ack && sess.tx_len &&
-			      sess.rx == RX_IDLE;
+			      was_idle;
 
 		check(act == GDB_ACTION_NONE);
 		check(out.packets - replies == (resend ? 1u : 0u));
