@@ -9,6 +9,16 @@
 #include <svsm/io.h>
 #include <svsm/types.h>
 
+struct svsm_launch_info;
+
+/*
+ * platform_terminate() reasons: generic code passes small numbers (1 is a
+ * panic); a platform-specific reason sets PLATFORM_TERM_ENCODED with the
+ * reason-code set in bits 11:8 and the code in bits 7:0 (SNP: the GHCB
+ * termination request's set and code, see include/svsm/hw/ghcb.h).
+ */
+#define PLATFORM_TERM_ENCODED 0x80000000u
+
 struct platform {
 	u32 type; /* SVSM_PLATFORM_* */
 	const char *name;
@@ -26,6 +36,27 @@ struct platform {
 	int (*rmpadjust)(phys_addr_t pa, bool huge, u64 attrs);
 	/* Flushes guest translations of pa on every CPU (after a rescind). */
 	void (*flush_guest_tlb)(void);
+	/*
+	 * Runs this CPU's guest vCPU at `vmpl` and returns when control comes
+	 * back to the SVSM (SNP: GHCB MSR "Run VMPL" request 0x016 and
+	 * VMGEXIT, snp-svsm-protocol.md section 1.4). Returns 0, or -SVSM_E*
+	 * if the switch was refused. NULL where there is no guest VMPL
+	 * (native); the request loop checks (kernel/base/request_loop.c).
+	 */
+	int (*run_guest)(u32 vmpl);
+	/*
+	 * Optional. Early set-up from the launch info, before memory
+	 * management (SNP: SEV_STATUS policy, GHCB protocol negotiation,
+	 * private copies of the CPUID and secrets pages, #VC handler).
+	 * 0 or -SVSM_E*; SNP terminates itself when the platform is unusable.
+	 */
+	int (*early_init)(const struct svsm_launch_info *li);
+	/*
+	 * Optional. Set-up of the calling CPU once page allocation and the
+	 * kernel page tables work (SNP: the CPU's GHCB; on the BSP also the
+	 * kernel region's validation bitmap). 0 or -SVSM_E*.
+	 */
+	int (*cpu_init)(void);
 };
 
 /* Selects the platform for `type`. Returns 0 or -SVSM_ENOTSUP. */
@@ -37,7 +68,11 @@ int platform_pvalidate(phys_addr_t pa, bool huge, bool validate,
 		       bool *unchanged);
 int platform_rmpadjust(phys_addr_t pa, bool huge, u64 attrs);
 void platform_flush_guest_tlb(void);
+/* Call the optional hooks above; 0 when the platform has none. */
+int platform_early_init(const struct svsm_launch_info *li);
+int platform_cpu_init(void);
 
 extern const struct platform native_platform;
+extern const struct platform snp_platform;
 
 #endif

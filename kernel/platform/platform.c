@@ -11,6 +11,9 @@ int platform_init(u32 type)
 	case SVSM_PLATFORM_NATIVE:
 		current = &native_platform;
 		return 0;
+	case SVSM_PLATFORM_SNP:
+		current = &snp_platform;
+		return 0;
 	default:
 		return -SVSM_ENOTSUP;
 	}
@@ -45,4 +48,14 @@ int platform_rmpadjust(phys_addr_t pa, bool huge, u64 attrs)
 void platform_flush_guest_tlb(void)
 {
 	current->flush_guest_tlb();
+}
+
+int platform_early_init(const struct svsm_launch_info *li)
+{
+	return current->early_init ? current->early_init(li) : 0;
+}
+
+int platform_cpu_init(void)
+{
+	return current->cpu_init ? current->cpu_init() : 0;
 }

@@ -40,4 +40,15 @@ void arch_ghcb_msr_write(u64 value);
 void arch_vmgexit(void);
 u64 arch_sev_status(void);
 
+/* XCR0 (xgetbv 0), which the CPUID NAE and the CPUID page lookup need. */
+u64 arch_snp_read_xcr0(void);
+/* hlt with interrupts off: the end of a termination request. */
+void arch_snp_halt(void);
+/*
+ * Flushes every TLB entry of every ASID on all CPUs (INVLPGB with
+ * "include global" and no address, then TLBSYNC): after a rescind the
+ * guest must not keep a translation to the page.
+ */
+void arch_snp_flush_tlb_global(void);
+
 #endif

@@ -38,6 +38,14 @@
 /* Per-CPU areas (PML4 slot 510), one 4 MiB window per CPU index. */
 #define PERCPU_VIRT_BASE 0xffffff0000000000ULL
 #define PERCPU_VIRT_STRIDE 0x400000ULL
+/*
+ * In each per-CPU window, besides the stacks from +2 MiB (percpu.c) and
+ * the SNP platform's temporary slots (+0, 2 MiB; 4 MiB - 8 KiB, 4 KiB):
+ * [+3 MiB, +3.5 MiB) maps guest pages for that CPU only
+ * (kernel/mm/guestmem_map.c).
+ */
+#define PERCPU_GUESTMEM_OFFSET 0x300000ULL
+#define PERCPU_GUESTMEM_SIZE 0x80000ULL
 /* Dynamic mappings: MMIO, foreign physical pages (PML4 slot 508). */
 #define VMAP_VIRT_BASE 0xfffffe0000000000ULL
 #define VMAP_VIRT_SIZE 0x40000000ULL

@@ -28,6 +28,20 @@
 #define GHCB_MSR_HV_FEATURES_RESP 0x081
 #define GHCB_MSR_TERMINATE_REQ 0x100
 
+/* Request/response data layouts (digest §3.4 table). */
+#define GHCB_MSR_DATA_SHIFT 12
+#define GHCB_MSR_SEV_INFO_MAX(v) ((u16)((v) >> 48))
+#define GHCB_MSR_SEV_INFO_MIN(v) ((u16)((v) >> 32))
+#define GHCB_MSR_SEV_INFO_CBIT(v) ((u8)((v) >> 24))
+#define GHCB_MSR_CPUID_REG_SHIFT 30
+#define GHCB_MSR_CPUID_LEAF_SHIFT 32
+#define GHCB_MSR_PSC_GFN_MASK (0xffffffffffULL << 12) /* bits 51:12 */
+#define GHCB_MSR_PSC_OP_SHIFT 52
+#define GHCB_MSR_RUN_VMPL_SHIFT 32
+#define GHCB_MSR_ERROR(v) ((u32)((v) >> 32)) /* PSC, run-VMPL responses */
+#define GHCB_MSR_TERM_SET_SHIFT 12
+#define GHCB_MSR_TERM_CODE_SHIFT 16
+
 #define GHCB_PROTOCOL_VERSION 2
 
 /* Hypervisor feature bits (MSR 0x081 data / NAE 0x8000_FFFD). */
@@ -52,6 +66,10 @@ enum snp_svsm_term_reason {
 	SNP_TERM_SECRETS = 7,
 	SNP_TERM_LAUNCH = 8,
 	SNP_TERM_PANIC = 9,
+	SNP_TERM_HV_FEATURES = 10, /* a required hypervisor feature missing */
+	SNP_TERM_VC = 11,          /* #VC the SVSM cannot emulate */
+	SNP_TERM_VMSA = 12,        /* RMPADJUST of a VMSA page failed */
+	SNP_TERM_MEMORY = 13,      /* no memory for a GHCB */
 };
 
 /* Non-automatic exits (SW_EXITCODE). */
@@ -74,11 +92,19 @@ enum snp_svsm_term_reason {
 
 /* IOIO exit information bits (SW_EXITINFO1). */
 #define IOIO_TYPE_IN BIT(0)
+#define IOIO_STRING BIT(2)
+#define IOIO_REP BIT(3)
 #define IOIO_DATA_8 BIT(4)
 #define IOIO_DATA_16 BIT(5)
 #define IOIO_DATA_32 BIT(6)
 #define IOIO_ADDR_16 BIT(7)
+#define IOIO_ADDR_32 BIT(8)
+#define IOIO_ADDR_64 BIT(9)
 #define IOIO_PORT_SHIFT 16
+
+/* MSR NAE (SW_EXITINFO1). */
+#define SVM_MSR_READ 0
+#define SVM_MSR_WRITE 1
 
 #define GHCB_SHARED_BUFFER_OFFSET 0x800
 #define GHCB_SHARED_BUFFER_SIZE 0x7f0
@@ -123,6 +149,9 @@ STATIC_ASSERT_OFFSET(struct ghcb, protocol_version, 0xffa);
 
 /* Valid bit of the field at byte offset off: bit off / 8 of the bitmap. */
 #define GHCB_VALID_BIT(off) ((off) / 8)
+
+/* Usage value of a standard GHCB (digest §3.1). */
+#define GHCB_USAGE_STANDARD 0
 
 /* Page state change descriptor (NAE 0x8000_0010, in the shared buffer). */
 struct psc_hdr {
