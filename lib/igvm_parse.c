@@ -12,6 +12,7 @@
 #include <svsm/lib/crc32.h>
 #include <svsm/lib/igvm_parse.h>
 #include <svsm/lib/string.h>
+#include <svsm/lib/unaligned.h>
 
 #define VHS_PREFIX 8u
 #define NO_MASK 0xFFu
@@ -61,30 +62,6 @@ static const struct vht_info *vht_lookup(u32 type)
 		}
 	}
 	return NULL;
-}
-
-static u16 rd16(const u8 *p)
-{
-	u16 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static u32 rd32(const u8 *p)
-{
-	u32 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static u64 rd64(const u8 *p)
-{
-	u64 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
 }
 
 static int fail_code(struct igvm_error *err, u64 offset, const char *reason,

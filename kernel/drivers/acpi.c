@@ -10,6 +10,7 @@
 #include <svsm/acpi.h>
 #include <svsm/errno.h>
 #include <svsm/lib/string.h>
+#include <svsm/lib/unaligned.h>
 
 /* §5.2.5.3 RSDP: the ACPI 1.0 part, then the revision 2 extension. */
 #define RSDP_V1_LEN 20u
@@ -44,22 +45,6 @@ struct blob {
 	u32 flags;
 	struct acpi_error *err;
 };
-
-static u32 rd32(const u8 *p)
-{
-	u32 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static u64 rd64(const u8 *p)
-{
-	u64 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 /* §5.2.6: all bytes of a table, checksum field included, sum to zero. */
 static bool sum_is_zero(const u8 *p, u32 len)

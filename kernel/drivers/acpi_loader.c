@@ -11,6 +11,7 @@
 #include <svsm/acpi_loader.h>
 #include <svsm/errno.h>
 #include <svsm/lib/string.h>
+#include <svsm/lib/unaligned.h>
 
 /* BiosLinkerLoaderEntry: a u32 command, then a packed union. */
 #define NAME_LEN 56u	/* BIOS_LINKER_LOADER_FILESZ */
@@ -42,14 +43,6 @@ struct run {
 	u32 at;		/* offset of the current command in the script */
 	struct acpi_error *err;
 };
-
-static u32 rd32(const u8 *p)
-{
-	u32 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 /* Little-endian, as the loader's pointers are (x86 only, so a memcpy). */
 static u64 rd_ptr(const u8 *p, u32 size)

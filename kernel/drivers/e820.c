@@ -15,6 +15,7 @@
 #include <svsm/errno.h>
 #include <svsm/hw/igvm.h>
 #include <svsm/lib/string.h>
+#include <svsm/lib/unaligned.h>
 
 #define IGVM_MEMMAP_ENTRY_SIZE 24u
 #define PFN_MAX (~0ULL >> PAGE_SHIFT)
@@ -31,14 +32,6 @@ struct ram_src {
 	u32 esize;
 	decode_fn decode;
 };
-
-static u64 rd64(const u8 *p)
-{
-	u64 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 /* QEMU hw/i386/e820_memory_layout.h: {u64 address, u64 length, u32 type}. */
 static int e820_decode(const u8 *e, u64 *start, u64 *end)

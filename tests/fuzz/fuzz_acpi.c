@@ -21,6 +21,7 @@
 #include <svsm/acpi.h>
 #include <svsm/errno.h>
 #include <svsm/lib/check.h>
+#include <svsm/lib/unaligned.h>
 
 #define HDR 36u
 #define MAX_CPUS 64u
@@ -30,27 +31,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 void svsm_panic(const char *file, int line, const char *fmt, ...)
 {
 	abort();
-}
-
-static u32 rd32(const u8 *p)
-{
-	u32 v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static u64 rd64(const u8 *p)
-{
-	u64 v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static void wr32(u8 *p, u32 v)
-{
-	memcpy(p, &v, 4);
 }
 
 static void fix_sum(u8 *p, size_t len, size_t at)

@@ -21,6 +21,7 @@
 #include <svsm/acpi_loader.h>
 #include <svsm/errno.h>
 #include <svsm/lib/check.h>
+#include <svsm/lib/unaligned.h>
 
 #define MAX_CPUS 64u
 #define PRE 5u
@@ -30,14 +31,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 void svsm_panic(const char *file, int line, const char *fmt, ...)
 {
 	abort();
-}
-
-static u32 rd32(const u8 *p)
-{
-	u32 v;
-
-	memcpy(&v, p, 4);
-	return v;
 }
 
 static u8 *copy(const u8 *p, size_t len)

@@ -18,6 +18,7 @@
 #include <svsm/e820.h>
 #include <svsm/errno.h>
 #include <svsm/lib/check.h>
+#include <svsm/lib/unaligned.h>
 
 #define MAX_REGIONS 64u
 #define PREFIX 17u
@@ -36,14 +37,6 @@ struct map {
 	u32 n;
 	bool wraps;
 };
-
-static u64 rd64(const u8 *p)
-{
-	u64 v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
 
 static void add(struct map *m, u64 a, u64 len, bool wraps)
 {

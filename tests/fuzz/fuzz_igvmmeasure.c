@@ -17,6 +17,7 @@
 
 #include <svsm/lib/crc32.h>
 #include <svsm/lib/igvm_parse.h>
+#include <svsm/lib/unaligned.h>
 
 #include "../../tools/igvmmeasure/igvmmeasure.h"
 
@@ -25,14 +26,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 void svsm_panic(const char *file, int line, const char *fmt, ...)
 {
 	abort();
-}
-
-static u32 rd32(const u8 *p)
-{
-	u32 v;
-
-	memcpy(&v, p, 4);
-	return v;
 }
 
 static void fix_crc(u8 *buf, size_t len)

@@ -27,20 +27,13 @@
 #include <svsm/errno.h>
 #include <svsm/lib/check.h>
 #include <svsm/snp.h>
+#include <svsm/lib/unaligned.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 void svsm_panic(const char *file, int line, const char *fmt, ...)
 {
 	abort();
-}
-
-static u64 rd64(const u8 *p)
-{
-	u64 v;
-
-	memcpy(&v, p, 8);
-	return v;
 }
 
 #define REQUIRE(c)               \

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <svsm/errno.h>
+#include <svsm/lib/unaligned.h>
 
 #include "igvmmeasure.h"
 
@@ -33,30 +34,6 @@ struct dump {
 	u64 snp_policy;
 	bool have_snp_policy;
 };
-
-static u16 rd16(const u8 *p)
-{
-	u16 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static u32 rd32(const u8 *p)
-{
-	u32 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static u64 rd64(const u8 *p)
-{
-	u64 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 static void put_hex(FILE *out, const u8 *p, size_t len)
 {

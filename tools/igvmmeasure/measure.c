@@ -10,18 +10,11 @@
 #include <openssl/sha.h>
 
 #include <svsm/errno.h>
+#include <svsm/lib/unaligned.h>
 
 #include "measure.h"
 
 static const u8 zero_page[IGVM_PAGE_SIZE];
-
-static u64 rd64(const u8 *p)
-{
-	u64 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 static int fail(struct igvm_error *err, u32 offset, const char *reason)
 {
