@@ -15,6 +15,12 @@
 extern const struct svsm_launch_info *kernel_launch_info;
 
 void kernel_main(struct svsm_launch_info *li);
+/*
+ * What every CPU does once it booted (kernel/base/main.c): serves its
+ * guest vCPU through the request loop on a platform with a guest VMPL,
+ * else idles (smp_idle_loop()).
+ */
+__noreturn void kernel_cpu_loop(void);
 
 /*
  * Ends the VM under QEMU's isa-debug-exit device when the image says one is

@@ -9,7 +9,18 @@
 #include <svsm/io.h>
 #include <svsm/types.h>
 
+struct mem_region;
 struct svsm_launch_info;
+
+/* The launch_guest op's arguments and results. */
+struct platform_launch {
+	const struct svsm_launch_info *li;
+	const struct mem_region *ram; /* guest RAM, SVSM region cut out */
+	u32 nram;
+	u32 apic_id;      /* the CPU that launches, then runs the guest */
+	phys_addr_t vmsa; /* out: the guest's boot VMSA */
+	phys_addr_t caa;  /* out: and its calling area */
+};
 
 /*
  * platform_terminate() reasons: generic code passes small numbers (1 is a
@@ -57,6 +68,14 @@ struct platform {
 	 * kernel region's validation bitmap). 0 or -SVSM_E*.
 	 */
 	int (*cpu_init)(void);
+	/*
+	 * Optional. Prepares the guest firmware the boot parameters name and
+	 * its boot vCPU, to run on the calling CPU (SNP: docs/snp.md, "Guest
+	 * launch"). The caller then registers pl->vmsa / pl->caa with the
+	 * vCPU registry and runs the request loop. 0, or -SVSM_ENOENT when
+	 * the image has no firmware; SNP terminates on any other failure.
+	 */
+	int (*launch_guest)(struct platform_launch *pl);
 };
 
 /* Selects the platform for `type`. Returns 0 or -SVSM_ENOTSUP. */

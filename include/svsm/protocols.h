@@ -13,6 +13,7 @@
 #ifndef SVSM_PROTOCOLS_H
 #define SVSM_PROTOCOLS_H
 
+#include <svsm/abi/svsm.h>
 #include <svsm/types.h>
 
 struct svsm_vcpu;
@@ -34,10 +35,19 @@ struct svsm_call {
 u64 svsm_dispatch(struct svsm_vcpu *caller, struct svsm_call *call);
 
 /*
- * The versions [*min, *max] of a protocol this SVSM offers; false if it
- * offers none (QUERY_PROTOCOL, digest section 2.1).
+ * The versions of a protocol this SVSM offers, as QUERY_PROTOCOL reports
+ * them (digest section 2.1): max << 32 | min; 0 if it offers none. Inline
+ * so that QUERY_PROTOCOL makes no call at all.
  */
-bool svsm_protocol_versions(u32 protocol, u32 *min, u32 *max);
+static inline u64 svsm_protocol_versions(u32 protocol)
+{
+	switch (protocol) {
+	case SVSM_CORE_PROTOCOL:
+		return (u64)SVSM_CORE_VERSION_MAX << 32 | SVSM_CORE_VERSION_MIN;
+	default:
+		return 0;
+	}
+}
 
 /* Core protocol (0): kernel/protocols/core.c. */
 u64 core_protocol_call(struct svsm_vcpu *caller, u32 call_id,

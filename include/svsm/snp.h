@@ -470,8 +470,9 @@ void *snp_glue_alloc_pages(unsigned int order);
 void snp_glue_free_pages(void *va);
 phys_addr_t snp_glue_virt_to_phys(const void *va);
 /*
- * Maps pa (4 KiB, or 2 MiB if huge; aligned) privately for PVALIDATE and
- * RMPADJUST. Returns NULL if it cannot. One mapping per CPU at a time.
+ * Maps pa (4 KiB, or 2 MiB if huge; aligned) privately and writable, for
+ * PVALIDATE and RMPADJUST and for the guest launch to fill the pages it
+ * validated. Returns NULL if it cannot. One mapping per CPU at a time.
  */
 void *snp_glue_map_temp(phys_addr_t pa, bool huge);
 void snp_glue_unmap_temp(void *va, bool huge);

@@ -25,6 +25,7 @@
 #ifndef SVSM_VCPU_H
 #define SVSM_VCPU_H
 
+#include <svsm/e820.h>
 #include <svsm/types.h>
 
 #define VCPU_MAX 64
@@ -69,12 +70,29 @@ void vcpu_get_pair(const struct svsm_vcpu *v, phys_addr_t *vmsa,
 
 void vcpu_read_lock(void);
 void vcpu_read_unlock(void);
+/*
+ * With vcpu_lock held shared: if a writer waits for it, lets the writer
+ * in (drops the lock, takes it again once the writer is done) and
+ * returns true; what the caller learnt under the lock may be stale then.
+ * A reader that works through many items holds the lock across them and
+ * calls this between two, so a writer waits for one item at most.
+ */
+bool vcpu_read_yield(void);
 
 /*
  * True if [gpa, gpa + len) overlaps a registered VMSA page or CAA page (or
  * wraps). Caller holds vcpu_lock, shared or exclusive.
  */
 bool vcpu_range_registered(phys_addr_t gpa, u64 len);
+
+/*
+ * The largest range around [gpa, gpa + len) that holds no registered
+ * page; empty ({0, 0}) if that range overlaps one (or wraps). While the
+ * caller holds vcpu_lock without a break, a range inside it
+ * (mem_region_holds(), <svsm/guestmem.h>) is not registered without
+ * another lookup: PVALIDATE checks a batch of neighbouring pages with one.
+ */
+struct mem_region vcpu_unregistered_span(phys_addr_t gpa, u64 len);
 /* True if vmsa is a registered VMSA (of any vCPU). Lock held. */
 bool vcpu_vmsa_registered(phys_addr_t vmsa);
 

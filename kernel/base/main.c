@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Kernel initialization, in the order of docs/boot-flow.md: console, early
- * descriptor tables, memory, own page tables, per-CPU area and IST stacks,
- * then the runtime stack and the rest of boot.
+ * descriptor tables, platform, memory, own page tables, per-CPU area and
+ * IST stacks, then the runtime stack and the rest of boot. A platform with
+ * a guest VMPL (SEV-SNP) then launches the guest firmware and serves it;
+ * the native platform idles.
  */
 #include <arch/apic.h>
 #include <arch/cpu.h>
@@ -14,6 +16,7 @@
 #include <svsm/drivers/uart.h>
 #include <svsm/errno.h>
 #include <svsm/gdb.h>
+#include <svsm/guestmem.h>
 #include <svsm/kernel.h>
 #include <svsm/lib/log.h>
 #include <svsm/machine.h>
@@ -21,8 +24,10 @@
 #include <svsm/panic.h>
 #include <svsm/percpu.h>
 #include <svsm/platform.h>
+#include <svsm/request_loop.h>
 #include <svsm/smp.h>
 #include <svsm/tests.h>
+#include <svsm/vcpu.h>
 
 const struct svsm_launch_info *kernel_launch_info;
 
@@ -72,6 +77,81 @@ static void setup_bsp_percpu(void)
 
 static struct machine_info machine;
 
+/*
+ * Guest memory (the machine's RAM map without the SVSM region) and one
+ * guest vCPU per CPU of the MADT. Without a guest VMPL (native) nothing
+ * uses them but the in-SVSM tests, which set up their own: a failure then
+ * does not stop boot.
+ */
+static void guest_services_init(const struct machine_info *m)
+{
+	const struct svsm_launch_info *li = kernel_launch_info;
+	u32 ids[VCPU_MAX];
+	int ret = -SVSM_ENOMEM;
+
+	if (m->cpus.count <= VCPU_MAX) {
+		for (u32 i = 0; i < m->cpus.count; i++)
+			ids[i] = m->cpus.cpus[i].apic_id;
+		ret = guestmem_init(m->regions, m->nregions,
+				    li->kernel_region_phys_start,
+				    li->kernel_region_phys_end);
+		if (!ret)
+			ret = vcpu_registry_init(ids, m->cpus.count);
+	}
+	if (ret && platform_get()->run_guest)
+		PANIC("guest memory and vCPUs: %s", svsm_strerror(ret));
+}
+
+/*
+ * The platform prepares the guest firmware's boot vCPU on this CPU (SNP:
+ * docs/snp.md, "Guest launch"); its VMSA and calling area become this
+ * vCPU's pair in the registry, which the request loop then runs.
+ */
+static void launch_guest(const struct machine_info *m)
+{
+	const struct platform *p = platform_get();
+	struct platform_launch pl = {
+		.li = kernel_launch_info,
+		.ram = m->regions,
+		.nram = m->nregions,
+		.apic_id = this_cpu()->apic_id,
+	};
+	struct svsm_vcpu *v;
+	int ret;
+
+	if (!p->launch_guest)
+		return;
+	v = vcpu_find(pl.apic_id);
+	if (!v)
+		PANIC("no guest vCPU for APIC ID %u", pl.apic_id);
+	ret = p->launch_guest(&pl);
+	if (ret == -SVSM_ENOENT)
+		return; /* no firmware: the request loop waits for nothing */
+	if (!ret)
+		ret = vcpu_register_boot(v, pl.vmsa, pl.caa);
+	if (ret)
+		PANIC("guest launch: %s", svsm_strerror(ret));
+}
+
+/*
+ * The end of boot on every CPU (the BSP here, APs from ap_start()). A
+ * platform with a guest VMPL runs this CPU's guest vCPU forever; the
+ * request loop waits while the vCPU has no VMSA (an AP until the guest's
+ * CREATE_VCPU). Interrupts stay on, as in the idle loop, so that
+ * cross-CPU calls still reach this CPU. Elsewhere the CPU idles.
+ */
+void kernel_cpu_loop(void)
+{
+	struct svsm_vcpu *v = NULL;
+
+	if (platform_get()->run_guest)
+		v = vcpu_find(this_cpu()->apic_id);
+	if (!v)
+		smp_idle_loop();
+	arch_irq_enable();
+	request_loop_run(v);
+}
+
 static void kernel_main_runtime(void *arg)
 {
 	log_info("BSP Runtime stack starts @ 0x%016llx",
@@ -79,6 +159,7 @@ static void kernel_main_runtime(void *arg)
 	if (apic_init())
 		PANIC("cannot map the local APIC");
 	machine_init(&machine);
+	guest_services_init(&machine);
 #ifdef SVSM_TEST_IN_SVSM
 	svsm_test_machine_hook(&machine);
 #endif
@@ -89,10 +170,11 @@ static void kernel_main_runtime(void *arg)
 	svsm_test_crash_hook();
 	svsm_run_tests();
 #endif
+	launch_guest(&machine);
 	/* Under QEMU -icount shift=0 the TSC counts guest instructions. */
 	log_info("Boot took %llu TSC cycles since reset", arch_rdtsc());
 	log_info(SVSM_READY_LINE);
-	smp_idle_loop();
+	kernel_cpu_loop();
 }
 
 void kernel_main(struct svsm_launch_info *li)
@@ -107,6 +189,10 @@ void kernel_main(struct svsm_launch_info *li)
 	gdt_load_boot();
 	idt_init(false);
 	idt_load();
+	/* SNP: before the first CPUID (arch_cpu_init), which needs #VC. */
+	ret = platform_early_init(li);
+	if (ret)
+		PANIC("platform early init: %s", svsm_strerror(ret));
 	if (arch_cpu_init())
 		PANIC("the CPU has no SSE2");
 	symbols_init(li);
@@ -117,6 +203,9 @@ void kernel_main(struct svsm_launch_info *li)
 	if (ret)
 		PANIC("kernel page tables: %s", svsm_strerror(ret));
 	setup_bsp_percpu();
+	ret = platform_cpu_init();
+	if (ret)
+		PANIC("platform init of the BSP: %s", svsm_strerror(ret));
 	mm_print_memory_info();
 	log_info("Boot stack starts        @ 0x%016llx",
 		 (u64)(uintptr_t)__boot_stack_top);

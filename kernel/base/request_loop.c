@@ -27,47 +27,42 @@
 #include <svsm/hw/vmsa.h>
 #include <svsm/lib/check.h>
 #include <svsm/lib/log.h>
-#include <svsm/lib/string.h>
 #include <svsm/platform.h>
 #include <svsm/protocols.h>
 #include <svsm/request_loop.h>
 #include <svsm/vcpu.h>
 
-/* The part of the VMSA read at each exit: RAX up to GUEST_EXIT_CODE. */
-#define SPAN_START offsetof(struct sev_vmsa, rax)
-#define SPAN_END (offsetof(struct sev_vmsa, guest_exit_code) + sizeof(u64))
+#define VMSA_OFF(f) offsetof(struct sev_vmsa, f)
 
-struct rloop_exit {
-	struct svsm_call call;
-	u64 sev_features;
-	u64 exit_code;
+/*
+ * The VMSA registers an exit needs, read in one gather, each once;
+ * nothing else of the page is read. The call's four come first, in
+ * struct svsm_call's order: the call is dispatched in place and the same
+ * four are written back.
+ */
+enum { REG_RAX, REG_RCX, REG_RDX, REG_R8, REG_EXIT_CODE, REG_SEV_FEATURES,
+       NREGS };
+#define NCALL_REGS (REG_R8 + 1)
+
+static const u16 reg_offset[NREGS] = {
+	[REG_RAX] = VMSA_OFF(rax),
+	[REG_RCX] = VMSA_OFF(rcx),
+	[REG_RDX] = VMSA_OFF(rdx),
+	[REG_R8] = VMSA_OFF(r8),
+	[REG_EXIT_CODE] = VMSA_OFF(guest_exit_code),
+	[REG_SEV_FEATURES] = VMSA_OFF(sev_features),
 };
 
-static u64 span_u64(const u8 *span, size_t vmsa_offset)
-{
-	u64 v;
+union rloop_regs {
+	u64 reg[NREGS];
+	struct svsm_call call;
+};
 
-	memcpy(&v, span + vmsa_offset - SPAN_START, sizeof(v));
-	return v;
-}
-
-/* One copy of the span, then every field from the copy. */
-static int rloop_read_vmsa(const u8 *vmsa_va, struct rloop_exit *ex)
-{
-	u8 span[SPAN_END - SPAN_START];
-
-	if (guestmem_copy_mapped(span, vmsa_va + SPAN_START, sizeof(span)))
-		return -SVSM_EFAULT;
-	ex->call.rax = span_u64(span, offsetof(struct sev_vmsa, rax));
-	ex->call.rcx = span_u64(span, offsetof(struct sev_vmsa, rcx));
-	ex->call.rdx = span_u64(span, offsetof(struct sev_vmsa, rdx));
-	ex->call.r8 = span_u64(span, offsetof(struct sev_vmsa, r8));
-	ex->sev_features =
-		span_u64(span, offsetof(struct sev_vmsa, sev_features));
-	ex->exit_code =
-		span_u64(span, offsetof(struct sev_vmsa, guest_exit_code));
-	return 0;
-}
+STATIC_ASSERT_SIZE(struct svsm_call, NCALL_REGS * sizeof(u64));
+STATIC_ASSERT_OFFSET(struct svsm_call, rax, REG_RAX * sizeof(u64));
+STATIC_ASSERT_OFFSET(struct svsm_call, rcx, REG_RCX * sizeof(u64));
+STATIC_ASSERT_OFFSET(struct svsm_call, rdx, REG_RDX * sizeof(u64));
+STATIC_ASSERT_OFFSET(struct svsm_call, r8, REG_R8 * sizeof(u64));
 
 /*
  * Writes the outputs into the VMSA the call came from, unless the call
@@ -75,26 +70,14 @@ static int rloop_read_vmsa(const u8 *vmsa_va, struct rloop_exit *ex)
  * CREATE_VCPU replaced as its vCPU's is still registered: it gets them.
  */
 static void rloop_write_vmsa(const struct svsm_vcpu *vcpu, phys_addr_t vmsa,
-			     u8 *vmsa_va, u64 result,
-			     const struct svsm_call *call)
+			     u8 *vmsa_va, const union rloop_regs *out)
 {
-	u64 regs[2] = { call->rcx, call->rdx };
 	int ret = 0;
 
 	vcpu_read_lock();
-	if (vcpu->vmsa_gpa == vmsa || vcpu_vmsa_registered(vmsa)) {
-		ret = guestmem_copy_mapped(
-			vmsa_va + offsetof(struct sev_vmsa, rax), &result,
-			sizeof(result));
-		if (!ret)
-			ret = guestmem_copy_mapped(
-				vmsa_va + offsetof(struct sev_vmsa, rcx), regs,
-				sizeof(regs));
-		if (!ret)
-			ret = guestmem_copy_mapped(
-				vmsa_va + offsetof(struct sev_vmsa, r8),
-				&call->r8, sizeof(call->r8));
-	}
+	if (vcpu->vmsa_gpa == vmsa || vcpu_vmsa_registered(vmsa))
+		ret = guestmem_write_u64s_mapped(vmsa_va, reg_offset, out->reg,
+						 NCALL_REGS);
 	vcpu_read_unlock();
 	if (ret)
 		log_debug("cannot write results to VMSA 0x%llx", vmsa);
@@ -107,35 +90,40 @@ static void rloop_write_vmsa(const struct svsm_vcpu *vcpu, phys_addr_t vmsa,
  */
 static bool rloop_take_call(phys_addr_t caa)
 {
-	static const u8 idle;
-	u8 pending = 0, *va;
+	size_t flag = offsetof(struct svsm_caa, call_pending);
 	bool taken = false;
+	u8 *va;
 
 	if (!guestmem_is_guest_ram(caa, sizeof(struct svsm_caa)))
 		return false;
 	va = guestmem_map(caa, PAGE_SIZE);
 	if (!va)
 		return false;
-	if (!guestmem_copy_mapped(&pending, va, sizeof(pending)) && pending)
-		taken = !guestmem_copy_mapped(va, &idle, sizeof(idle));
+	/* A fault reads as negative: no call. */
+	if (guestmem_read_u8_mapped(va + flag) > 0)
+		taken = !guestmem_write_u8_mapped(va + flag, 0);
 	guestmem_unmap(va, PAGE_SIZE);
 	return taken;
 }
 
-/* The exit of the VMSA at vmsa, mapped at vmsa_va for the whole call. */
+/*
+ * The exit of the VMSA at vmsa, mapped at vmsa_va for the whole call.
+ * Every register is read before the calling area is touched, so a VMSA
+ * that cannot be read leaves the call pending.
+ */
 static int rloop_serve(struct svsm_vcpu *vcpu, phys_addr_t vmsa,
 		       u8 *vmsa_va, phys_addr_t caa)
 {
-	struct rloop_exit ex;
-	u64 result;
+	union rloop_regs r;
 
-	if (rloop_read_vmsa(vmsa_va, &ex))
+	if (guestmem_read_u64s_mapped(vmsa_va, reg_offset, r.reg, NREGS))
 		return -SVSM_EFAULT;
-	if (ex.exit_code != VMSA_EXIT_VMGEXIT || !rloop_take_call(caa))
+	if (r.reg[REG_EXIT_CODE] != VMSA_EXIT_VMGEXIT || !rloop_take_call(caa))
 		return 0;
-	vcpu->sev_features = ex.sev_features;
-	result = svsm_dispatch(vcpu, &ex.call);
-	rloop_write_vmsa(vcpu, vmsa, vmsa_va, result, &ex.call);
+	vcpu->sev_features = r.reg[REG_SEV_FEATURES];
+	/* RAX out is the result; RCX, RDX, R8 as the call left them. */
+	r.call.rax = svsm_dispatch(vcpu, &r.call);
+	rloop_write_vmsa(vcpu, vmsa, vmsa_va, &r);
 	return 1;
 }
 

@@ -19,11 +19,13 @@
 #include <svsm/boot/layout.h>
 #include <svsm/errno.h>
 #include <svsm/hw/x86_pte.h>
+#include <svsm/kernel.h>
 #include <svsm/lib/check.h>
 #include <svsm/lib/log.h>
 #include <svsm/lib/string.h>
 #include <svsm/mm.h>
 #include <svsm/percpu.h>
+#include <svsm/platform.h>
 #include <svsm/smp.h>
 #include <svsm/spinlock.h>
 #include <svsm/vmap.h>
@@ -175,10 +177,12 @@ static __noreturn void ap_start(struct percpu *cpu, u64 kernel_cr3)
 	idt_load();
 	if (arch_cpu_init())
 		PANIC("CPU %u has no SSE2", cpu->cpu_index);
+	if (platform_cpu_init())
+		PANIC("CPU %u: platform set-up failed", cpu->cpu_index);
 	apic_init_ap();
 	log_info("CPU %u (APIC ID %u) is online", cpu->cpu_index, cpu->apic_id);
 	__atomic_store_n(&cpu->online, 1, __ATOMIC_RELEASE);
-	smp_idle_loop();
+	kernel_cpu_loop();
 }
 
 /*

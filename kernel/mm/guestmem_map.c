@@ -16,7 +16,9 @@
  * section 4: PVALIDATE and RMPADJUST take a virtual address).
  */
 #include <arch/uaccess.h>
+#include <svsm/arch/zero.h>
 #include <svsm/boot/layout.h>
+#include <svsm/errno.h>
 #include <svsm/guestmem.h>
 #include <svsm/lib/check.h>
 #include <svsm/mm.h>
@@ -92,4 +94,64 @@ void guestmem_unmap(void *va, u64 len)
 int guestmem_copy_mapped(void *dst, const void *src, size_t len)
 {
 	return arch_try_copy(dst, src, len);
+}
+
+int guestmem_zero_mapped(void *va, size_t len)
+{
+	return arch_try_zero(va, len);
+}
+
+/* As much of [gpa, gpa + len) as the window has room for, at a time. */
+int guestmem_zero_pages(phys_addr_t gpa, u64 len)
+{
+	u64 base;
+	const struct guestmem_window *w = this_window(&base);
+
+	while (len) {
+		u64 chunk = MIN(len, PERCPU_GUESTMEM_SIZE - window_top(w));
+		u8 *va = chunk ? guestmem_map(gpa, chunk) : NULL;
+		int ret;
+
+		if (!va)
+			return -SVSM_ENOMEM;
+		ret = arch_try_zero(va, chunk);
+		guestmem_unmap(va, chunk);
+		if (ret)
+			return ret;
+		gpa += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int guestmem_read_u64s_mapped(const void *va, const u16 *offset, u64 *val,
+			      u32 n)
+{
+	for (u32 i = 0; i < n; i++) {
+		if (arch_try_read_u64((const u8 *)va + offset[i], &val[i]))
+			return -SVSM_EFAULT;
+	}
+	return 0;
+}
+
+int guestmem_write_u64s_mapped(void *va, const u16 *offset, const u64 *val,
+			       u32 n)
+{
+	for (u32 i = 0; i < n; i++) {
+		if (arch_try_write_u64((u8 *)va + offset[i], val[i]))
+			return -SVSM_EFAULT;
+	}
+	return 0;
+}
+
+int guestmem_read_u8_mapped(const void *va)
+{
+	u8 val;
+
+	return arch_try_read_u8(va, &val) ? -SVSM_EFAULT : val;
+}
+
+int guestmem_write_u8_mapped(void *va, u8 val)
+{
+	return arch_try_write_u8(va, val);
 }

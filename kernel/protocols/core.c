@@ -13,6 +13,12 @@
 #include <svsm/protocols.h>
 #include <svsm/vcpu.h>
 
+/*
+ * Handlers stay out of line, so that core_protocol_call() is a jump table
+ * of tail calls without a stack frame of its own to set up per call.
+ */
+#define __handler __attribute__((noinline))
+
 /* Internal result -> wire code where a call defines no other mapping. */
 static u64 core_wire_code(int ret)
 {
@@ -40,7 +46,8 @@ static bool guest_page(u64 gpa)
 }
 
 /* Digest 2.1, call 0: RCX = new CA; a bad RCX is INVALID_PARAMETER. */
-static u64 core_remap_ca(struct svsm_vcpu *caller, struct svsm_call *call)
+static __handler u64 core_remap_ca(struct svsm_vcpu *caller,
+				   struct svsm_call *call)
 {
 	if (!guest_page(call->rcx))
 		return SVSM_ERR_INVALID_PARAMETER;
@@ -48,7 +55,8 @@ static u64 core_remap_ca(struct svsm_vcpu *caller, struct svsm_call *call)
 }
 
 /* Digest 2.1.2: RCX = VMSA, RDX = CAA, R8[31:0] = APIC ID. */
-static u64 core_create_vcpu(struct svsm_vcpu *caller, struct svsm_call *call)
+static __handler u64 core_create_vcpu(struct svsm_vcpu *caller,
+				      struct svsm_call *call)
 {
 	if (!guest_page(call->rcx) || !guest_page(call->rdx) ||
 	    call->rcx == call->rdx)
@@ -58,7 +66,7 @@ static u64 core_create_vcpu(struct svsm_vcpu *caller, struct svsm_call *call)
 }
 
 /* Digest 2.1, call 3: an RMPADJUST failure is INVALID_ADDRESS here. */
-static u64 core_delete_vcpu(struct svsm_call *call)
+static __handler u64 core_delete_vcpu(struct svsm_call *call)
 {
 	int ret;
 
@@ -72,14 +80,12 @@ static u64 core_delete_vcpu(struct svsm_call *call)
 static u64 core_query_protocol(struct svsm_call *call)
 {
 	u32 version = SVSM_QUERY_VERSION(call->rcx);
-	u32 min, max;
+	u64 range = svsm_protocol_versions(SVSM_QUERY_PROTOCOL(call->rcx));
 
-	if (svsm_protocol_versions(SVSM_QUERY_PROTOCOL(call->rcx), &min,
-				   &max) &&
-	    version >= min && version <= max)
-		call->rcx = (u64)max << 32 | min;
-	else
-		call->rcx = 0;
+	/* An unknown protocol has range 0, which no version is inside. */
+	if (version < (u32)range || version > range >> 32)
+		range = 0;
+	call->rcx = range;
 	return SVSM_SUCCESS;
 }
 

@@ -3,23 +3,11 @@
  * First level of the two-level dispatch: RAX[63:32] names the protocol
  * (snp-svsm-protocol.md sections 1.2, 2.0). Each protocol's file decodes
  * its own call ids. To add a protocol: a case here, its versions in
- * svsm_protocol_versions(), and a <name>_protocol_call() of its own
- * (docs/protocols.md, "Adding a call").
+ * svsm_protocol_versions() (include/svsm/protocols.h), and a
+ * <name>_protocol_call() of its own (docs/protocols.md, "Adding a call").
  */
 #include <svsm/abi/svsm.h>
 #include <svsm/protocols.h>
-
-bool svsm_protocol_versions(u32 protocol, u32 *min, u32 *max)
-{
-	switch (protocol) {
-	case SVSM_CORE_PROTOCOL:
-		*min = SVSM_CORE_VERSION_MIN;
-		*max = SVSM_CORE_VERSION_MAX;
-		return true;
-	default:
-		return false;
-	}
-}
 
 u64 svsm_dispatch(struct svsm_vcpu *caller, struct svsm_call *call)
 {

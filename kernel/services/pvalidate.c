@@ -28,20 +28,27 @@ static int pvalidate(phys_addr_t pa, bool huge, bool validate, bool ignore_cf)
 	return unchanged && !ignore_cf ? PVAL_UNCHANGED : 0;
 }
 
-static int validate_page(phys_addr_t pa, bool huge, bool ignore_cf)
+/*
+ * The caller checked pa (aligned, guest RAM): the backend zeroes it
+ * without a second lookup.
+ */
+static int validate_page(phys_addr_t pa, u64 flags)
 {
-	int rc = pvalidate(pa, huge, true, ignore_cf);
+	bool huge = flags & PVAL_PAGE_2M;
+	int rc = pvalidate(pa, huge, true, flags & PVAL_PAGE_IGNORE_CF);
 
 	if (rc)
 		return rc;
-	rc = guestmem_zero(pa, huge ? PAGE_SIZE_2M : PAGE_SIZE);
+	rc = guestmem_zero_pages(pa, huge ? PAGE_SIZE_2M : PAGE_SIZE);
 	if (rc)
 		return rc; /* validated but never granted: nothing leaks */
 	return platform_rmpadjust(pa, huge, GUEST_GRANT_RWX);
 }
 
-static int rescind_page(phys_addr_t pa, bool huge, bool ignore_cf)
+/* Out of line, so that the validate path (the common one) stays lean. */
+static __attribute__((noinline)) int rescind_page(phys_addr_t pa, u64 flags)
 {
+	bool huge = flags & PVAL_PAGE_2M;
 	int rc = platform_rmpadjust(pa, huge, RMPADJUST_VMPL(SVSM_GUEST_VMPL));
 
 	if (rc)
@@ -51,7 +58,7 @@ static int rescind_page(phys_addr_t pa, bool huge, bool ignore_cf)
 		if (rc)
 			goto restore;
 	}
-	rc = pvalidate(pa, huge, false, ignore_cf);
+	rc = pvalidate(pa, huge, false, flags & PVAL_PAGE_IGNORE_CF);
 	if (rc)
 		goto restore;
 	platform_flush_guest_tlb();
@@ -62,8 +69,8 @@ restore:
 	return rc;
 }
 
-int pval_page(phys_addr_t pa, bool huge, bool validate, bool ignore_cf)
+int pval_page(phys_addr_t pa, u64 flags)
 {
-	return validate ? validate_page(pa, huge, ignore_cf) :
-			  rescind_page(pa, huge, ignore_cf);
+	return flags & PVAL_PAGE_VALIDATE ? validate_page(pa, flags) :
+					    rescind_page(pa, flags);
 }

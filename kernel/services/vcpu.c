@@ -49,6 +49,17 @@ void vcpu_read_unlock(void)
 	read_unlock(&vcpu_lock);
 }
 
+bool vcpu_read_yield(void)
+{
+	/* Relaxed: a writer that starts waiting just after is let in next. */
+	if (!(__atomic_load_n(&vcpu_lock.state, __ATOMIC_RELAXED) &
+	      RWLOCK_WAITING))
+		return false;
+	read_unlock(&vcpu_lock);
+	read_lock(&vcpu_lock);
+	return true;
+}
+
 int vcpu_registry_init(const u32 *apic_ids, u32 count)
 {
 	if (count > VCPU_MAX)
@@ -114,6 +125,18 @@ bool vcpu_range_registered(phys_addr_t gpa, u64 len)
 		return true;
 	i = reserved_lower_bound(gpa);
 	return i < nreserved && reserved[i] < end;
+}
+
+struct mem_region vcpu_unregistered_span(phys_addr_t gpa, u64 len)
+{
+	u32 i;
+
+	if (vcpu_range_registered(gpa, len))
+		return (struct mem_region){ 0, 0 };
+	/* Between the registered pages below and above (or the ends). */
+	i = reserved_lower_bound(gpa);
+	return (struct mem_region){ i ? reserved[i - 1] + PAGE_SIZE : 0,
+				    i < nreserved ? reserved[i] : ~0ULL };
 }
 
 static void reserved_insert(phys_addr_t page)

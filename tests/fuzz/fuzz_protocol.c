@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target for the SVSM protocol decoder, through the request loop
- * on the stand-in simulator (tests/unit/support/protocol_env.h).
+ * on the SNP platform code and the simulated machine (tests/sim), as the
+ * protocol unit tests run it (tests/unit/support/protocol_env.h).
  *
  * Input: 32 bytes of RAX, RCX, RDX, R8; 8 bytes of calling-area header
  * (call_pending first); 1 byte of steering flags; the rest fills the page
@@ -12,9 +13,11 @@
  * stays possible.
  *
  * After each call: the result must be a wire code the protocol defines;
- * no guest mapping may be left; the guest must not have gained access to
- * SVSM memory or write access to a registered VMSA; registered calling
- * areas must still be accessible.
+ * no guest mapping may be left; the RMP entries of SVSM memory must be as
+ * they were (so the guest gained no access to it); registered VMSAs must
+ * stay VMSAs without guest write access; registered calling areas must
+ * still be accessible; the simulator must have seen nothing it would not
+ * allow.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,8 +32,8 @@
 
 #include "../sim/guest.h"
 #include "../sim/guestmem_sim.h"
+#include "../sim/sim.h"
 #include "../unit/support/protocol_env.h"
-#include "../unit/support/sim_fake.h"
 
 #define REQUIRE(cond)                                                  \
 	do {                                                           \
@@ -49,14 +52,25 @@
 #define FLAG_AP_FIRST BIT(5)    /* create the AP before the call */
 #define FLAG_NOT_VMGEXIT BIT(6)
 
-static const phys_addr_t pages[16] = {
-	ENV_BOOT_CAA,	     ENV_NEW_CAA,	 ENV_AP_VMSA,
-	ENV_AP_CAA,	     ENV_REQ_PAGE,	 ENV_FREE_PAGE,
-	ENV_BOOT_VMSA,	     ENV_SVSM_START,	 ENV_HUGE_2M,
-	ENV_SMALL_2M,	     ENV_DATA,		 ENV_RAM_LOW_END,
-	ENV_RAM_END - PAGE_SIZE, ENV_HUGE_2M + PAGE_SIZE, 0,
-	ENV_SVSM_END - PAGE_SIZE,
-};
+#define SVSM_PAGES ((ENV_SVSM_END - ENV_SVSM_START) / PAGE_SIZE)
+
+/* SVSM memory's RMP entries after set-up: no call may change them. */
+static struct sim_rmp_entry svsm_rmp[SVSM_PAGES];
+
+/* Interesting pages; the firmware's VMSA is allocated at set-up. */
+static phys_addr_t page_at(u64 i)
+{
+	static const phys_addr_t pages[16] = {
+		ENV_BOOT_CAA,	     ENV_NEW_CAA,	 ENV_AP_VMSA,
+		ENV_AP_CAA,	     ENV_REQ_PAGE,	 ENV_FREE_PAGE,
+		0 /* env.boot_vmsa */, ENV_SVSM_START,	 ENV_HUGE_2M,
+		ENV_SMALL_2M,	     ENV_DATA,		 ENV_RAM_LOW_END,
+		ENV_RAM_END - PAGE_SIZE, ENV_HUGE_2M + PAGE_SIZE, 0,
+		ENV_SVSM_END - PAGE_SIZE,
+	};
+
+	return i == 6 ? env.boot_vmsa : pages[i & 15];
+}
 
 void svsm_panic(const char *file, int line, const char *fmt, ...)
 {
@@ -80,7 +94,7 @@ static u64 get_u64(const u8 *p)
 
 static u64 aim(u64 raw)
 {
-	return pages[(raw >> 12) & 15] + (raw & 0xfff) +
+	return page_at((raw >> 12) & 15) + (raw & 0xfff) +
 	       ((raw >> 16) & 0x1ff) * PAGE_SIZE * ((raw >> 25) & 1);
 }
 
@@ -120,14 +134,12 @@ static void check_invariants(void)
 {
 	phys_addr_t vmsa, caa;
 
-	REQUIRE(guestmem_sim.depth == 0);
-	for (phys_addr_t p = ENV_SVSM_START; p < ENV_SVSM_END; p += PAGE_SIZE) {
-		const struct sim_rmp_entry *e = sim_rmp(p);
-
-		REQUIRE(e->validated && !e->perms[2] && !e->perms[3]);
-	}
-	REQUIRE(sim_rmp(ENV_BOOT_VMSA)->vmsa);
-	for (u32 id = 0; id < 3; id++) {
+	REQUIRE(env_clean());
+	REQUIRE(!memcmp(svsm_rmp, sim_rmp(ENV_SVSM_START), sizeof(svsm_rmp)));
+	for (phys_addr_t p = ENV_SVSM_START; p < ENV_SVSM_END; p += PAGE_SIZE)
+		REQUIRE(!sim_rmp(p)->perms[2] && !sim_rmp(p)->perms[3]);
+	REQUIRE(sim_rmp(env.boot_vmsa)->vmsa);
+	for (u32 id = 0; id < ENV_NCPUS; id++) {
 		vcpu_get_pair(vcpu_find(id), &vmsa, &caa);
 		if (!vmsa)
 			continue;
@@ -157,7 +169,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 
 	if (size < 41)
 		return 0;
-	protocol_env_setup_fast();
+	protocol_env_setup();
+	memcpy(svsm_rmp, sim_rmp(ENV_SVSM_START), sizeof(svsm_rmp));
 	flags = data[40];
 	r = (struct guest_regs){ get_u64(data), get_u64(data + 8),
 				 get_u64(data + 16), get_u64(data + 24) };
@@ -177,7 +190,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	memcpy(guest_ptr(ENV_BOOT_CAA), data + 32, 8);
 	if (!(flags & FLAG_NO_PENDING))
 		*(u8 *)guest_ptr(ENV_BOOT_CAA) = 1;
-	v = guest_ptr(ENV_BOOT_VMSA);
+	v = guest_ptr(env.boot_vmsa);
 	if (flags & FLAG_NOT_VMGEXIT)
 		v->guest_exit_code = data[33];
 	served = request_loop_handle_exit(env.bsp);

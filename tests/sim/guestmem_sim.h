@@ -11,16 +11,17 @@
  * memory is logged (so a test can prove a request was read exactly once)
  * and after_read runs after each such copy (so a test can change the
  * request while the SVSM works on it, as a malicious vCPU would).
+ *
+ * A mapping is a pointer into the arena (O(1)); the bookkeeping above is
+ * the simulator's, so the benchmark switches it off (bare) to count only
+ * the SVSM's own instructions.
  */
 #ifndef TESTS_SIM_GUESTMEM_SIM_H
 #define TESTS_SIM_GUESTMEM_SIM_H
 
 #include <svsm/types.h>
 
-/*
- * The arena and RMP: tests/sim/sim.h (memory.c, rmp.c), or the protocol
- * tests' stand-in with the same interface (tests/unit/support/sim_fake.c).
- */
+/* The arena and the RMP (memory.c, rmp.c). */
 #include "sim.h"
 
 #define GUESTMEM_SIM_LOG_MAX 4096
@@ -32,7 +33,10 @@ struct guestmem_sim_access {
 };
 
 struct guestmem_sim_state {
-	/* Every copy to or from guest memory, in order, until the log fills. */
+	/*
+	 * Every copy to or from guest memory (zeroing is a write), in order,
+	 * until the log fills.
+	 */
 	struct guestmem_sim_access log[GUESTMEM_SIM_LOG_MAX];
 	u32 nlog;
 	u64 reads, writes, faults;
@@ -43,8 +47,9 @@ struct guestmem_sim_state {
 	/* Check sim_page_accessible() on every access (default on). */
 	bool check_rmp;
 	/*
-	 * Copies are a bare memcpy: no RMP check, log, hook or direction
-	 * check (the benchmark, to count the SVSM's own instructions).
+	 * Accesses are a bare memcpy or zeroing, mappings bare pointers: no
+	 * RMP check, log, hook, direction or nesting check (the benchmark,
+	 * to count the SVSM's own work). Set only with no mapping held.
 	 */
 	bool bare;
 };

@@ -13,6 +13,8 @@
  *    VMPL is not above the caller's (0); FAIL_SIZEMISMATCH as above.
  * An address outside the arena is a fault on hardware: counted, and
  * answered FAIL_INPUT (the kernel's RMPADJUST turns faults into that too).
+ * sim_rmp_force() makes the next instruction fail with a given code
+ * without looking at the RMP, for results the model would not produce.
  */
 #include <string.h>
 
@@ -21,19 +23,60 @@
 
 #include "sim_internal.h"
 
-#define NPAGES (SIM_MEM_SIZE / PAGE_SIZE)
+#define NPAGES SIM_RMP_ENTRIES
 #define PAGES_2M (PAGE_SIZE_2M / PAGE_SIZE)
 #define ATTR_KNOWN (0xffffULL | RMPADJUST_VMSA)
+#define NO_FORCE (-1)
 
 static struct sim_rmp_entry rmp[NPAGES];
 struct sim_rmp_stats sim_rmp_stats;
+/* The next result of each instruction, if forced (sim_rmp_force()). */
+static int forced[2] = { NO_FORCE, NO_FORCE };
+
+/* The launch state sim_reset() restores, built once and then copied. */
+static const struct sim_rmp_entry *launch_rmp(void)
+{
+	static struct sim_rmp_entry launch[NPAGES];
+	static bool built;
+
+	if (!built) {
+		memset(rmp, 0, sizeof(rmp));
+		sim_rmp_set(SIM_SVSM_BASE, SIM_SVSM_SIZE, true, true, false);
+		sim_rmp_set(SIM_GUEST_BASE, SIM_GUEST_SIZE, true, false,
+			    false);
+		memcpy(launch, rmp, sizeof(launch));
+		built = true;
+	}
+	return launch;
+}
 
 void sim_rmp_reset(void)
 {
-	memset(rmp, 0, sizeof(rmp));
+	memcpy(rmp, launch_rmp(), sizeof(rmp));
 	memset(&sim_rmp_stats, 0, sizeof(sim_rmp_stats));
-	sim_rmp_set(SIM_SVSM_BASE, SIM_SVSM_SIZE, true, true, false);
-	sim_rmp_set(SIM_GUEST_BASE, SIM_GUEST_SIZE, true, false, false);
+	forced[SIM_INSN_PVALIDATE] = forced[SIM_INSN_RMPADJUST] = NO_FORCE;
+}
+
+const struct sim_rmp_entry *sim_rmp_table(void)
+{
+	return rmp;
+}
+
+void sim_rmp_force(enum sim_insn insn, int rc)
+{
+	forced[insn] = rc;
+}
+
+/* Takes the forced result of insn, if any: true and *rc set. */
+static bool take_forced(enum sim_insn insn, int *rc)
+{
+	if (forced[insn] == NO_FORCE) {
+		return false;
+	}
+	*rc = forced[insn];
+	forced[insn] = NO_FORCE;
+	sim_rmp_stats.forced++;
+	return true;
 }
 
 struct sim_rmp_entry *sim_rmp(u64 gpa)
@@ -58,6 +101,18 @@ void sim_rmp_set(u64 gpa, u64 size, bool assigned, bool validated,
 		*e = (struct sim_rmp_entry){ .assigned = assigned,
 					     .validated = validated,
 					     .huge = huge };
+	}
+}
+
+void sim_rmp_guest_valid(u64 gpa, u64 size, u8 vmpl)
+{
+	sim_rmp_set(gpa, size, true, true, false);
+	for (u64 off = 0; off < size; off += PAGE_SIZE) {
+		struct sim_rmp_entry *e = sim_rmp(gpa + off);
+
+		if (e && vmpl >= 1 && vmpl <= 3) {
+			e->perms[vmpl] = RMPADJUST_PERM_RWX >> 8;
+		}
 	}
 }
 
@@ -90,10 +145,14 @@ static struct sim_rmp_entry *insn_entry(u64 va, bool huge, int *fail)
 int sim_pvalidate(u64 va, bool huge, bool validate, bool *unchanged)
 {
 	int fail;
-	struct sim_rmp_entry *e = insn_entry(va, huge, &fail);
+	struct sim_rmp_entry *e;
 
 	sim_rmp_stats.pvalidates++;
 	*unchanged = false;
+	if (take_forced(SIM_INSN_PVALIDATE, &fail)) {
+		return fail;
+	}
+	e = insn_entry(va, huge, &fail);
 	if (!e) {
 		return fail;
 	}
@@ -130,10 +189,14 @@ static int adjust_check(u64 va, u64 attrs)
 
 int sim_rmpadjust(u64 va, bool huge, u64 attrs)
 {
-	int fail, check = adjust_check(va, attrs);
+	int fail, check;
 	struct sim_rmp_entry *e;
 
 	sim_rmp_stats.rmpadjusts++;
+	if (take_forced(SIM_INSN_RMPADJUST, &fail)) {
+		return fail;
+	}
+	check = adjust_check(va, attrs);
 	if (check != SNP_INSN_SUCCESS) {
 		return check;
 	}

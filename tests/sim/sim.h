@@ -13,7 +13,12 @@
  *    SVSM uses, with switches to answer maliciously;
  *  - snp_glue.c: the host side of the SNP glue (include/svsm/snp.h);
  *  - race.c: a "racing" hypervisor that changes a GHCB field right after
- *    the SVSM reads it, to prove each field is read once.
+ *    the SVSM reads it, to prove each field is read once;
+ *  - guestmem_sim.c (guestmem_sim.h): the host backend of
+ *    include/svsm/guestmem.h on the arena, with access checks against the
+ *    RMP, a log of every copy and a hook to change memory after a read;
+ *  - guest.c (guest.h): a VMPL2 guest that calls the SVSM as Linux does;
+ *  - snp_env.c (snp_env.h): a booted SNP platform on all of the above.
  * kernel/arch/fake/snp.c forwards the arch SNP instructions here.
  * Single-threaded; several vCPUs are simulated by switching sim_set_cpu().
  */
@@ -44,6 +49,8 @@
  * validated (4 KiB entries, as stage2 leaves it), guest RAM assigned and
  * not validated; a well-behaved hypervisor (sim_hv defaults); CPU 0. Also
  * resets the host glue (no GHCBs). Call at the start of every test.
+ * Fast enough for a fuzzer to call per input: memory costs what was
+ * touched since the last reset (memory.c), the RMP is one copy.
  */
 void sim_reset(void);
 
@@ -86,11 +93,23 @@ struct sim_rmp_entry {
 	u8 perms[4];    /* [1..3]: RMPADJUST masks (bits 8-11 >> 8) */
 };
 
+#define SIM_RMP_ENTRIES (SIM_MEM_SIZE / PAGE_SIZE)
+
 /* The entry of the page holding gpa; NULL outside the arena. */
 struct sim_rmp_entry *sim_rmp(u64 gpa);
+/*
+ * The whole RMP, SIM_RMP_ENTRIES entries from SIM_GPA_BASE up (for tests
+ * that compare it before and after an operation).
+ */
+const struct sim_rmp_entry *sim_rmp_table(void);
 /* Sets [gpa, gpa + size): state and entry size (2 MiB needs alignment). */
 void sim_rmp_set(u64 gpa, u64 size, bool assigned, bool validated,
 		 bool huge);
+/*
+ * [gpa, gpa + size) as the firmware leaves memory a guest at vmpl (1..3)
+ * was launched with: assigned, validated, 4 KiB entries, vmpl has RWX.
+ */
+void sim_rmp_guest_valid(u64 gpa, u64 size, u8 vmpl);
 /* The instructions, as the fake arch calls them (va is a host pointer). */
 int sim_pvalidate(u64 va, bool huge, bool validate, bool *unchanged);
 int sim_rmpadjust(u64 va, bool huge, u64 attrs);
@@ -107,11 +126,24 @@ bool sim_page_accessible(u64 gpa);
 /* May a lower VMPL (1..3) access gpa with all of perm (RMPADJUST bits)? */
 bool sim_rmp_vmpl_can(u64 gpa, u8 vmpl, u64 perm);
 
+enum sim_insn {
+	SIM_INSN_PVALIDATE,
+	SIM_INSN_RMPADJUST,
+};
+
+/*
+ * The next execution of insn returns rc (SNP_INSN_*) and changes nothing,
+ * once: for results the model's state would not produce (a hardware
+ * error), to test how the SVSM reports them. sim_reset() clears it.
+ */
+void sim_rmp_force(enum sim_insn insn, int rc);
+
 struct sim_rmp_stats {
 	u64 pvalidates;
 	u64 rmpadjusts;
 	u64 faults;         /* va outside the arena (a #PF on hardware) */
 	u64 vmsa_2m_aligned; /* refused: VMSA bit on a 2 MiB-aligned page */
+	u64 forced;         /* results that came from sim_rmp_force() */
 };
 extern struct sim_rmp_stats sim_rmp_stats;
 

@@ -10,6 +10,8 @@ SNP_TEST_SRCS := kernel/platform/snp/sev_status.c \
 	kernel/platform/snp/vc_decode.c \
 	kernel/platform/snp/vmsa.c kernel/platform/snp/secrets.c \
 	kernel/platform/snp/console.c kernel/platform/snp/snp_platform.c \
+	kernel/platform/snp/launch.c kernel/platform/snp/launch_check.c \
+	kernel/platform/snp/launch_vmsa.c \
 	kernel/arch/fake/snp.c \
 	tests/sim/memory.c tests/sim/rmp.c tests/sim/hv.c tests/sim/hv_nae.c \
 	tests/sim/hv_psc.c tests/sim/race.c tests/sim/snp_glue.c \

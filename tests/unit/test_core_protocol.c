@@ -2,9 +2,11 @@
 /*
  * The core protocol (kernel/protocols, kernel/services) driven by a
  * simulated VMPL2 guest through the request loop (tests/sim/guest.c,
- * tests/unit/support/protocol_env.c). About half the tests are negative:
- * each checks the exact result code and that the call changed nothing
- * (guest memory, the RMP model, the VMSA/CAA registry).
+ * tests/unit/support/protocol_env.c), on the SNP platform code and the
+ * simulated machine (tests/sim). About half the tests are negative: each
+ * checks the exact result code and that the call changed nothing (guest
+ * memory, the RMP model, the VMSA/CAA registry). After every test the
+ * simulator saw nothing it would not allow and no mapping is left.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,9 +24,9 @@
 
 #include "../sim/guest.h"
 #include "../sim/guestmem_sim.h"
+#include "../sim/sim.h"
 #include "support/log_capture.h"
 #include "support/protocol_env.h"
-#include "support/sim_fake.h"
 
 #define CORE(call) guest_rax(SVSM_CORE_PROTOCOL, (call))
 #define REQ (ENV_BOOT_CAA + 8)
@@ -48,6 +50,12 @@ static int setup(void **state)
 	protocol_env_setup();
 	log_init("SVSM", log_capture_sink, LOG_INFO);
 	log_capture_reset();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	assert_true(env_clean());
 	return 0;
 }
 
@@ -80,6 +88,33 @@ static bool page_is_guest_valid(phys_addr_t pa)
 	const struct sim_rmp_entry *e = sim_rmp(pa);
 
 	return e->validated && e->perms[SVSM_GUEST_VMPL] == 0xf && !e->vmsa;
+}
+
+/* ---- the checker ------------------------------------------------------ */
+
+/* ASSERT_REFUSED is only as good as the snapshot: it must see each change. */
+static void test_snapshot_sees_every_change(void **state)
+{
+	u8 *data = guest_ptr(ENV_DATA + 123);
+	u8 *svsm = guest_ptr(ENV_SVSM_END - 1);
+	struct env_snapshot s;
+
+	env_snapshot_take(&s);
+	assert_true(env_snapshot_same(&s));
+	*data ^= 1;
+	assert_false(env_snapshot_same(&s));
+	*data ^= 1;
+	*svsm ^= 1;
+	assert_false(env_snapshot_same(&s));
+	*svsm ^= 1;
+	sim_rmp(ENV_DATA)->perms[3] = 1;
+	assert_false(env_snapshot_same(&s));
+	sim_rmp(ENV_DATA)->perms[3] = 0;
+	/* The calling VMSA is left out: every call writes its registers. */
+	((struct sev_vmsa *)guest_ptr(env.boot_vmsa))->rcx ^= 1;
+	assert_true(env_snapshot_same(&s));
+	assert_int_equal(env_create_ap(), SVSM_SUCCESS);
+	assert_false(env_snapshot_same(&s));
 }
 
 /* ---- dispatch -------------------------------------------------------- */
@@ -152,7 +187,7 @@ static void test_configure_vtom(void **state)
 static void test_no_call_pending_not_served(void **state)
 {
 	struct guest_regs r = { CORE(SVSM_CORE_QUERY_PROTOCOL), 1, 0, 0 };
-	struct sev_vmsa *v = guest_ptr(ENV_BOOT_VMSA);
+	struct sev_vmsa *v = guest_ptr(env.boot_vmsa);
 
 	guest_call_begin(&env.gbsp, &r);
 	((struct svsm_caa *)guest_ptr(ENV_BOOT_CAA))->call_pending = 0;
@@ -164,7 +199,7 @@ static void test_no_call_pending_not_served(void **state)
 static void test_exit_not_vmgexit_not_served(void **state)
 {
 	struct guest_regs r = { CORE(SVSM_CORE_QUERY_PROTOCOL), 1, 0, 0 };
-	struct sev_vmsa *v = guest_ptr(ENV_BOOT_VMSA);
+	struct sev_vmsa *v = guest_ptr(env.boot_vmsa);
 
 	guest_call_begin(&env.gbsp, &r);
 	v->guest_exit_code = 0x7b; /* IOIO: not a call */
@@ -175,21 +210,23 @@ static void test_exit_not_vmgexit_not_served(void **state)
 		1);
 }
 
-static void record_efer(void *ctx)
+/* The hypervisor's Run VMPL: what the guest's VMSA says while it runs. */
+static void record_efer(u32 cpu, u8 vmpl, void *ctx)
 {
-	*(u64 *)ctx = ((struct sev_vmsa *)guest_ptr(ENV_BOOT_VMSA))->efer;
+	*(u64 *)ctx = ((struct sev_vmsa *)guest_ptr(env.boot_vmsa))->efer;
 }
 
 static void test_enter_guest_sets_svme_only_while_running(void **state)
 {
-	struct sev_vmsa *v = guest_ptr(ENV_BOOT_VMSA);
+	struct sev_vmsa *v = guest_ptr(env.boot_vmsa);
 	u64 efer_in_guest = 0;
 
 	v->efer = 0;
-	sim_fake_guest_run = record_efer;
-	sim_fake_guest_ctx = &efer_in_guest;
+	sim_hv.guest = record_efer;
+	sim_hv.guest_ctx = &efer_in_guest;
 	assert_int_equal(request_loop_enter_guest(env.bsp), 0);
-	assert_int_equal(sim_stats.runs, 1);
+	assert_int_equal(sim_hv.vmpl_runs, 1);
+	assert_int_equal(sim_hv.last_vmpl, SVSM_GUEST_VMPL);
 	assert_int_equal(efer_in_guest, VMSA_EFER_SVME);
 	assert_int_equal(v->efer & VMSA_EFER_SVME, 0);
 	/* A vCPU without a VMSA does not run. */
@@ -300,7 +337,7 @@ static void test_pval_svsm_memory(void **state)
 {
 	ASSERT_PVAL_REFUSED(pval4k(ENV_SVSM_START, true),
 			    SVSM_ERR_INVALID_ADDRESS);
-	ASSERT_PVAL_REFUSED(pval4k(ENV_BOOT_VMSA, false),
+	ASSERT_PVAL_REFUSED(pval4k(env.boot_vmsa, false),
 			    SVSM_ERR_INVALID_ADDRESS);
 	ASSERT_PVAL_REFUSED(pval2m(ENV_SVSM_START, false),
 			    SVSM_ERR_INVALID_ADDRESS);
@@ -375,7 +412,7 @@ static void test_pval_instruction_error_code(void **state)
 		     pval4k(ENV_DATA + 2 * PAGE_SIZE, true) };
 
 	assert_int_equal(env_pvalidate(e, 1), SVSM_SUCCESS);
-	sim_fake_pvalidate_force = SNP_INSN_FAIL_INPUT;
+	sim_rmp_force(SIM_INSN_PVALIDATE, SNP_INSN_FAIL_INPUT);
 	e[0] = pval4k(ENV_DATA + 3 * PAGE_SIZE, true);
 	/* 0x8000_1000 + rc; `next` names the failing entry. */
 	assert_int_equal(env_pvalidate(e, 3), SVSM_ERR_PVALIDATE_FAIL_INPUT);
@@ -405,6 +442,56 @@ static void test_pval_stops_at_first_failure(void **state)
 	assert_true(page_is_guest_valid(ENV_DATA + 2 * PAGE_SIZE));
 }
 
+static void test_pval_rescind_failure_gives_access_back(void **state)
+{
+	u64 e = pval4k(ENV_DATA, true);
+
+	assert_int_equal(env_pvalidate(&e, 1), SVSM_SUCCESS);
+	/* Access revoked, then PVALIDATE fails: the guest gets RWX back. */
+	sim_rmp_force(SIM_INSN_PVALIDATE, SNP_INSN_FAIL_INPUT);
+	e = pval4k(ENV_DATA, false);
+	assert_int_equal(env_pvalidate(&e, 1), SVSM_ERR_PVALIDATE_FAIL_INPUT);
+	assert_int_equal(sim_rmp_stats.forced, 1);
+	assert_true(page_is_guest_valid(ENV_DATA));
+	assert_int_equal(sim_rmp(ENV_DATA)->perms[3], 0);
+	assert_int_equal(guest_pval_next(REQ), 0);
+}
+
+/*
+ * A batch needs one lookup for neighbouring pages, but each entry is still
+ * checked: the request page and registered pages next to pages that
+ * passed are refused, in either direction.
+ */
+static void test_pval_batch_checks_every_entry(void **state)
+{
+	const phys_addr_t req = ENV_REQ_PAGE + 0x800;
+	const phys_addr_t bad[3] = { ENV_REQ_PAGE, ENV_AP_CAA, ENV_AP_VMSA };
+	u64 e[3];
+
+	assert_int_equal(env_create_ap(), SVSM_SUCCESS);
+	for (u32 i = 0; i < ARRAY_SIZE(bad); i++) {
+		/* Downwards from two free pages onto the refused one. */
+		e[0] = guest_pval_entry(ENV_FREE_PAGE + PAGE_SIZE, false, true,
+					true);
+		e[1] = guest_pval_entry(ENV_FREE_PAGE, false, true, true);
+		e[2] = pval4k(bad[i], false);
+		guest_write_pval_request(req, 3, 0, e);
+		assert_int_equal(pval_call(req), SVSM_ERR_INVALID_ADDRESS);
+		assert_int_equal(guest_pval_next(req), 2);
+		assert_true(page_is_guest_valid(ENV_FREE_PAGE));
+	}
+	/* Upwards: a free page, then the request page right above it. */
+	e[0] = guest_pval_entry(ENV_REQ_PAGE, false, true, true);
+	e[1] = pval4k(ENV_FREE_PAGE, false);
+	guest_write_pval_request(ENV_FREE_PAGE + 8, 2, 0, e);
+	assert_int_equal(pval_call(ENV_FREE_PAGE + 8),
+			 SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(guest_pval_next(ENV_FREE_PAGE + 8), 1);
+	assert_true(page_is_guest_valid(ENV_FREE_PAGE));
+	assert_true(sim_rmp(ENV_AP_CAA)->validated);
+	assert_true(sim_rmp(ENV_AP_VMSA)->vmsa);
+}
+
 /* ---- PVALIDATE: positive --------------------------------------------- */
 
 static void test_pval_validate_rescind_4k(void **state)
@@ -423,7 +510,7 @@ static void test_pval_validate_rescind_4k(void **state)
 	assert_false(sim_rmp(ENV_DATA)->validated);
 	assert_int_equal(sim_rmp(ENV_DATA)->perms[2], 0);
 	assert_int_equal(sim_rmp(ENV_DATA)->perms[3], 0);
-	assert_true(sim_stats.flushes >= 1);
+	assert_true(sim_hv.tlb_flushes >= 1);
 }
 
 static void test_pval_2m(void **state)
@@ -580,7 +667,7 @@ static void test_create_vcpu_bad_addresses(void **state)
 
 static void test_create_vcpu_replaces_callers_own(void **state)
 {
-	struct sev_vmsa *old = guest_ptr(ENV_BOOT_VMSA);
+	struct sev_vmsa *old = guest_ptr(env.boot_vmsa);
 	phys_addr_t vmsa, caa;
 
 	/* CREATE_VCPU for the caller's own APIC ID: the old VMSA gets the
@@ -708,7 +795,7 @@ static void test_delete_vcpu(void **state)
 				       1),
 			 SVSM_SUCCESS);
 	/* And CREATE_VCPU may use them again. */
-	sim_fake_prevalidate(ENV_AP_CAA, PAGE_SIZE);
+	sim_rmp_guest_valid(ENV_AP_CAA, PAGE_SIZE, SVSM_GUEST_VMPL);
 	assert_int_equal(env_create_ap(), SVSM_SUCCESS);
 }
 
@@ -721,11 +808,26 @@ static void test_delete_vcpu_not_a_vmsa(void **state)
 	ASSERT_REFUSED(env_core(SVSM_CORE_DELETE_VCPU, ENV_AP_VMSA + 8, 0, 0),
 		       SVSM_ERR_INVALID_PARAMETER);
 	/* The SVSM's own VMSA for the firmware never goes to the guest. */
-	ASSERT_REFUSED(env_core(SVSM_CORE_DELETE_VCPU, ENV_BOOT_VMSA, 0, 0),
+	ASSERT_REFUSED(env_core(SVSM_CORE_DELETE_VCPU, env.boot_vmsa, 0, 0),
 		       SVSM_ERR_INVALID_PARAMETER);
 	assert_int_equal(env_create_ap(), SVSM_SUCCESS);
 	ASSERT_REFUSED(env_core(SVSM_CORE_DELETE_VCPU, ENV_AP_CAA, 0, 0),
 		       SVSM_ERR_INVALID_PARAMETER);
+}
+
+static void test_delete_vcpu_rmpadjust_fails(void **state)
+{
+	phys_addr_t vmsa, caa;
+
+	assert_int_equal(env_create_ap(), SVSM_SUCCESS);
+	/* The hardware refuses to clear the VMSA bit: nothing changes. */
+	sim_rmp_force(SIM_INSN_RMPADJUST, SNP_INSN_FAIL_PERMISSION);
+	ASSERT_REFUSED(env_core(SVSM_CORE_DELETE_VCPU, ENV_AP_VMSA, 0, 0),
+		       SVSM_ERR_INVALID_ADDRESS);
+	assert_int_equal(sim_rmp_stats.forced, 1);
+	assert_true(sim_rmp(ENV_AP_VMSA)->vmsa);
+	vcpu_get_pair(env.ap, &vmsa, &caa);
+	assert_int_equal(vmsa, ENV_AP_VMSA);
 }
 
 /* ---- REMAP_CA -------------------------------------------------------- */
@@ -769,7 +871,7 @@ static void test_remap_ca_refused(void **state)
 	ASSERT_REFUSED(env_core(SVSM_CORE_REMAP_CA, ENV_RAM_LOW_END, 0, 0),
 		       SVSM_ERR_INVALID_PARAMETER);
 	/* Onto the SVSM's VMSA, a guest VMSA, another vCPU's CA. */
-	ASSERT_REFUSED(env_core(SVSM_CORE_REMAP_CA, ENV_BOOT_VMSA, 0, 0),
+	ASSERT_REFUSED(env_core(SVSM_CORE_REMAP_CA, env.boot_vmsa, 0, 0),
 		       SVSM_ERR_INVALID_PARAMETER);
 	assert_int_equal(env_create_ap(), SVSM_SUCCESS);
 	ASSERT_REFUSED(env_core(SVSM_CORE_REMAP_CA, ENV_AP_VMSA, 0, 0),
@@ -789,22 +891,9 @@ static void test_remap_ca_refused(void **state)
 static u64 boot_early[2 + BOOT_4K];
 static u64 boot_late[16];
 
-static void guest_run(void *ctx)
-{
-	guest_linux_run(ctx);
-}
-
 static void test_linux_boot_sequence(void **state)
 {
-	struct sim_vcpu ap = env.gap;
-	struct guest_linux_plan plan = {
-		.bsp = &env.gbsp, .early = boot_early,
-		.nearly = ARRAY_SIZE(boot_early), .late = boot_late,
-		.nlate = ARRAY_SIZE(boot_late), .new_caa = ENV_NEW_CAA,
-		.ap = &ap, .sev_features = ENV_SEV_FEATURES,
-	};
 	struct guest_linux gl;
-	u32 iterations = 0;
 
 	boot_early[0] = pval2m(ENV_HUGE_2M, true);
 	boot_early[1] = pval2m(ENV_SMALL_2M, true); /* falls back to 4K */
@@ -812,11 +901,8 @@ static void test_linux_boot_sequence(void **state)
 		boot_early[2 + i] = pval4k(ENV_DATA + i * PAGE_SIZE, true);
 	for (u32 i = 0; i < 16; i++) /* rescind, as before a PSC to shared */
 		boot_late[i] = pval4k(ENV_DATA + i * PAGE_SIZE, false);
-	guest_linux_init(&gl, &plan);
-	sim_fake_guest_run = guest_run;
-	sim_fake_guest_ctx = &gl;
-	while (gl.phase < GL_DONE && iterations++ < 100)
-		assert_true(request_loop_iterate(env.bsp) >= 0);
+	env_run_linux(&gl, boot_early, ARRAY_SIZE(boot_early), boot_late,
+		      ARRAY_SIZE(boot_late));
 	assert_null(gl.failure);
 	assert_int_equal(gl.phase, GL_DONE);
 	/* QUERY, 2 early batches + 1 reissue, 2 redo batches, REMAP, late,
@@ -833,62 +919,60 @@ static void test_linux_boot_sequence(void **state)
 				 i >= 16);
 	assert_true(page_is_guest_valid(ENV_AP_VMSA)); /* deleted again */
 	assert_int_equal(env.gbsp.caa, ENV_NEW_CAA);
-	assert_int_equal(sim_stats.runs, gl.calls + 1);
+	assert_int_equal(sim_hv.vmpl_runs, gl.calls + 1);
 }
+
+/* Every test on a fresh machine, checked clean afterwards. */
+#define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_unknown_protocol, setup),
-		cmocka_unit_test_setup(test_unknown_core_call, setup),
-		cmocka_unit_test_setup(test_query_protocol, setup),
-		cmocka_unit_test_setup(test_configure_vtom, setup),
-		cmocka_unit_test_setup(test_no_call_pending_not_served, setup),
-		cmocka_unit_test_setup(test_exit_not_vmgexit_not_served, setup),
-		cmocka_unit_test_setup(
-			test_enter_guest_sets_svme_only_while_running, setup),
-		cmocka_unit_test_setup(test_pval_entries_zero, setup),
-		cmocka_unit_test_setup(test_pval_too_many_entries, setup),
-		cmocka_unit_test_setup(test_pval_next_not_below_entries, setup),
-		cmocka_unit_test_setup(test_pval_request_address_checks, setup),
-		cmocka_unit_test_setup(test_pval_request_in_vmsa_or_other_caa,
-				       setup),
-		cmocka_unit_test_setup(test_pval_request_page_unvalidated,
-				       setup),
-		cmocka_unit_test_setup(test_pval_reserved_bits, setup),
-		cmocka_unit_test_setup(test_pval_misaligned_2m, setup),
-		cmocka_unit_test_setup(test_pval_svsm_memory, setup),
-		cmocka_unit_test_setup(test_pval_registered_vmsa, setup),
-		cmocka_unit_test_setup(test_pval_calling_area, setup),
-		cmocka_unit_test_setup(test_pval_request_page_itself, setup),
-		cmocka_unit_test_setup(test_pval_revalidate_fails_unchanged,
-				       setup),
-		cmocka_unit_test_setup(test_pval_ignore_cf, setup),
-		cmocka_unit_test_setup(test_pval_instruction_error_code, setup),
-		cmocka_unit_test_setup(test_pval_stops_at_first_failure, setup),
-		cmocka_unit_test_setup(test_pval_validate_rescind_4k, setup),
-		cmocka_unit_test_setup(test_pval_2m, setup),
-		cmocka_unit_test_setup(test_pval_511_entries_at_offset_0,
-				       setup),
-		cmocka_unit_test_setup(test_pval_copy_once, setup),
-		cmocka_unit_test_setup(test_pval_copy_once_grow_after_check,
-				       setup),
-		cmocka_unit_test_setup(test_create_vcpu, setup),
-		cmocka_unit_test_setup(test_create_vcpu_then_ap_calls, setup),
-		cmocka_unit_test_setup(test_create_vcpu_bad_addresses, setup),
-		cmocka_unit_test_setup(test_create_vcpu_replaces_callers_own,
-				       setup),
-		cmocka_unit_test_setup(test_create_vcpu_unknown_apic, setup),
-		cmocka_unit_test_setup(test_create_vcpu_overlaps_registry,
-				       setup),
-		cmocka_unit_test_setup(test_create_vcpu_bad_vmsa, setup),
-		cmocka_unit_test_setup(test_create_vcpu_unvalidated_vmsa,
-				       setup),
-		cmocka_unit_test_setup(test_delete_vcpu, setup),
-		cmocka_unit_test_setup(test_delete_vcpu_not_a_vmsa, setup),
-		cmocka_unit_test_setup(test_remap_ca, setup),
-		cmocka_unit_test_setup(test_remap_ca_refused, setup),
-		cmocka_unit_test_setup(test_linux_boot_sequence, setup),
+		TEST(test_snapshot_sees_every_change),
+		TEST(test_unknown_protocol),
+		TEST(test_unknown_core_call),
+		TEST(test_query_protocol),
+		TEST(test_configure_vtom),
+		TEST(test_no_call_pending_not_served),
+		TEST(test_exit_not_vmgexit_not_served),
+		TEST(test_enter_guest_sets_svme_only_while_running),
+		TEST(test_pval_entries_zero),
+		TEST(test_pval_too_many_entries),
+		TEST(test_pval_next_not_below_entries),
+		TEST(test_pval_request_address_checks),
+		TEST(test_pval_request_in_vmsa_or_other_caa),
+		TEST(test_pval_request_page_unvalidated),
+		TEST(test_pval_reserved_bits),
+		TEST(test_pval_misaligned_2m),
+		TEST(test_pval_svsm_memory),
+		TEST(test_pval_registered_vmsa),
+		TEST(test_pval_calling_area),
+		TEST(test_pval_request_page_itself),
+		TEST(test_pval_revalidate_fails_unchanged),
+		TEST(test_pval_ignore_cf),
+		TEST(test_pval_instruction_error_code),
+		TEST(test_pval_stops_at_first_failure),
+		TEST(test_pval_batch_checks_every_entry),
+		TEST(test_pval_rescind_failure_gives_access_back),
+		TEST(test_pval_validate_rescind_4k),
+		TEST(test_pval_2m),
+		TEST(test_pval_511_entries_at_offset_0),
+		TEST(test_pval_copy_once),
+		TEST(test_pval_copy_once_grow_after_check),
+		TEST(test_create_vcpu),
+		TEST(test_create_vcpu_then_ap_calls),
+		TEST(test_create_vcpu_bad_addresses),
+		TEST(test_create_vcpu_replaces_callers_own),
+		TEST(test_create_vcpu_unknown_apic),
+		TEST(test_create_vcpu_overlaps_registry),
+		TEST(test_create_vcpu_bad_vmsa),
+		TEST(test_create_vcpu_unvalidated_vmsa),
+		TEST(test_delete_vcpu),
+		TEST(test_delete_vcpu_not_a_vmsa),
+		TEST(test_delete_vcpu_rmpadjust_fails),
+		TEST(test_remap_ca),
+		TEST(test_remap_ca_refused),
+		TEST(test_linux_boot_sequence),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -59,6 +59,23 @@ arch_try_copy:
 	ret
 	extable 5b, fault_return
 
+/*
+ * int arch_try_zero(void *dst, size_t len): 8 bytes per rep stosq step,
+ * then the len % 8 bytes left one by one.
+ */
+	.globl arch_try_zero
+arch_try_zero:
+	movq %rsi, %rcx
+	shrq $3, %rcx
+	xorl %eax, %eax
+6:	rep stosq
+	movq %rsi, %rcx
+	andq $7, %rcx
+7:	rep stosb
+	ret
+	extable 6b, fault_return
+	extable 7b, fault_return
+
 fault_return:
 	movl $-SVSM_EFAULT, %eax
 	ret

@@ -71,8 +71,9 @@ void *snp_glue_map_temp(phys_addr_t pa, bool huge)
 	u64 size = huge ? PAGE_SIZE_2M : PAGE_SIZE;
 	virt_addr_t va = temp_slot(huge);
 
+	/* Writable: the guest launch zeroes and fills pages through it. */
 	if (!IS_ALIGNED(pa, size) ||
-	    mm_map(va, pa, size, huge ? 0 : PGT_4K_ONLY)) {
+	    mm_map(va, pa, size, PGT_WRITE | (huge ? 0 : PGT_4K_ONLY))) {
 		return NULL;
 	}
 	return (void *)(uintptr_t)va;

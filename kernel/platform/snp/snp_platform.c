@@ -14,6 +14,7 @@
 #include <svsm/errno.h>
 #include <svsm/lib/log.h>
 #include <svsm/snp.h>
+#include <svsm/snp_launch.h>
 
 #include "internal.h"
 
@@ -144,6 +145,7 @@ const struct platform snp_platform = {
 	.run_guest = snp_run_guest,
 	.early_init = snp_early_init,
 	.cpu_init = snp_cpu_init,
+	.launch_guest = snp_launch_firmware,
 };
 
 #ifdef SVSM_HOST

@@ -3,26 +3,15 @@
  * platform_*() for host tests that run the protocol stack on the real SNP
  * platform code (kernel/platform/snp) and the simulator (tests/sim):
  * kernel/platform/platform.c cannot link on the host (the native platform
- * needs port I/O). run_guest is the GHCB MSR "Run VMPL" request, which the
- * simulated hypervisor turns into a call of sim_hv.guest.
+ * needs port I/O). The SNP platform's run_guest is the GHCB MSR "Run
+ * VMPL" request, which the simulated hypervisor turns into a call of
+ * sim_hv.guest.
  */
 #include <svsm/platform.h>
-#include <svsm/snp.h>
-
-static int snp_sim_run_guest(u32 vmpl)
-{
-	snp_msr_run_vmpl((u8)vmpl);
-	return 0;
-}
 
 const struct platform *platform_get(void)
 {
-	static struct platform p;
-
-	p = snp_platform;
-	if (!p.run_guest)
-		p.run_guest = snp_sim_run_guest;
-	return &p;
+	return &snp_platform;
 }
 
 int platform_pvalidate(phys_addr_t pa, bool huge, bool validate,
