@@ -34,4 +34,5 @@ check: | $(SETUP_STAMP)
 
 bench: | $(SETUP_STAMP)
 	$(Q)$(MAKE) --no-print-directory all tools bench-tools
+	$(Q)$(MAKE) --no-print-directory CONFIG=$(TEST_CONFIG) all
 	$(Q)python3 scripts/bench.py $(OBJ)

@@ -142,8 +142,47 @@ def main():
                 ("heap-large", "heap alloc/free pair (8 KiB, pages)")):
             print("host: %.1f instructions per %s (callgrind)"
                   % (per_op(bench_mm, mode, 20000), label))
+    machine_figures()
     igvm_figures(obj)
     protocol_figures()
+
+
+def test_kernel_log(extra):
+    """Boots the test kernel (its tests print the 'bench:' lines) to its
+    QEMU exit and returns the serial log."""
+    with tempfile.TemporaryDirectory() as tmp:
+        log = os.path.join(tmp, "log")
+        subprocess.run(qemu("bin/svsm-test.bin", log, ["-smp", "2", *extra]),
+                       stderr=subprocess.DEVNULL, timeout=300)
+        with open(log, errors="replace") as f:
+            return f.read()
+
+
+def machine_figures():
+    """AP bring-up in guest instructions (icount: the TSC counts every
+    vCPU's instructions, the BSP's waiting loop included) and fw_cfg DMA
+    against port I/O for the ACPI tables blob (host TSC cycles)."""
+    if not os.path.exists("bin/svsm-test.bin"):
+        print("machine: bin/svsm-test.bin missing (make test-in-svsm builds it)")
+        return
+    text = test_kernel_log(["-icount", "shift=0,sleep=off"])
+    m = re.search(r"bench: AP bring-up took (\d+) TSC cycles", text)
+    if m:
+        print("smp: %s guest instructions to bring up one AP, INIT to "
+              "online, both vCPUs counted (-icount shift=0)" % m.group(1))
+    ratios = []
+    for _ in range(3):
+        m = re.search(r"bench: fw_cfg read of (\d+) bytes \(([^)]*)\): DMA "
+                      r"(\d+) TSC cycles, port I/O (\d+) TSC cycles",
+                      test_kernel_log([]))
+        if m:
+            size, name, dma, pio = m.groups()
+            ratios.append((int(pio) / int(dma), int(size), name))
+    if ratios:
+        ratio, size, name = sorted(ratios)[len(ratios) // 2]
+        print("fw_cfg: reading %s (%d bytes) by DMA is %.1fx the throughput "
+              "of port I/O (TSC cycles, median of 3 boots)" % (name, size,
+                                                               ratio))
 
 
 def run_measured(cmd):
