@@ -5,5 +5,5 @@
 # on hand-made malformed scripts.
 UNIT_TESTS += acpi_loader
 test_acpi_loader_SRCS := tests/unit/test_acpi_loader.c \
-	kernel/drivers/acpi_loader.c kernel/drivers/acpi.c \
+	kernel/drivers/acpi_loader.c kernel/drivers/acpi.c tests/unit/support/test_data.c \
 	tests/unit/support/panic.c

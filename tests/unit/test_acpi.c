@@ -21,6 +21,7 @@
 
 #include <svsm/acpi.h>
 #include <svsm/errno.h>
+#include "support/test_data.h"
 
 #define UNPATCHED ACPI_FWCFG_UNPATCHED
 #define HDR 36u
@@ -111,34 +112,9 @@ static void expect_err(int ret, int want, const char *table, const char *fault,
 
 /* --- captured QEMU blobs -------------------------------------------------- */
 
-struct blob {
-	u8 *p;
-	size_t len;
-};
-
-static struct blob load(const char *machine, const char *file)
+static struct test_blob load(const char *machine, const char *file)
 {
-	char path[256];
-	struct blob b;
-	FILE *f;
-	long n;
-
-	snprintf(path, sizeof(path), "tests/data/acpi/%s/%s", machine, file);
-	f = fopen(path, "rb");
-	if (!f) {
-		fail_msg("cannot open %s (run the tests from the repo root)",
-			 path);
-	}
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	b.len = (size_t)n;
-	b.p = malloc(b.len ? b.len : 1);
-	assert_non_null(b.p);
-	assert_int_equal(fread(b.p, 1, b.len, f), b.len);
-	fclose(f);
-	return b;
+	return test_load_acpi_blob(machine, file);
 }
 
 struct machine {
@@ -155,8 +131,8 @@ static const struct machine machines[] = {
 static void test_qemu_cpus(void **state)
 {
 	for (u32 m = 0; m < ARRAY_SIZE(machines); m++) {
-		struct blob r = load(machines[m].name, "rsdp");
-		struct blob t = load(machines[m].name, "tables");
+		struct test_blob r = load(machines[m].name, "rsdp");
+		struct test_blob t = load(machines[m].name, "tables");
 
 		assert_int_equal(run(r.p, r.len, t.p, t.len, UNPATCHED), 0);
 		assert_null(err.fault);
@@ -176,8 +152,8 @@ static void test_qemu_cpus(void **state)
 static void test_qemu_sparse_disabled(void **state)
 {
 	static const u32 ids[] = { 0, 1, 2, 4 };
-	struct blob r = load("q35-smp4-max6-sparse", "rsdp");
-	struct blob t = load("q35-smp4-max6-sparse", "tables");
+	struct test_blob r = load("q35-smp4-max6-sparse", "rsdp");
+	struct test_blob t = load("q35-smp4-max6-sparse", "tables");
 
 	assert_int_equal(run(r.p, r.len, t.p, t.len, UNPATCHED), 0);
 	assert_int_equal(list.count, 4);
@@ -191,7 +167,7 @@ static void test_qemu_sparse_disabled(void **state)
 }
 
 /* Offsets of the RSDT (QEMU puts it last) and of the RSDT's MADT entry. */
-static u32 qemu_rsdt(const struct blob *r)
+static u32 qemu_rsdt(const struct test_blob *r)
 {
 	return get32(r->p + 16);
 }
@@ -202,8 +178,8 @@ static u32 qemu_rsdt(const struct blob *r)
  */
 static void test_qemu_unpatched_checksums(void **state)
 {
-	struct blob r = load("q35-smp2-512m", "rsdp");
-	struct blob t = load("q35-smp2-512m", "tables");
+	struct test_blob r = load("q35-smp2-512m", "rsdp");
+	struct test_blob t = load("q35-smp2-512m", "tables");
 	u32 rsdt = qemu_rsdt(&r);
 
 	assert_int_equal(r.len, 20);
@@ -220,8 +196,8 @@ static void test_qemu_unpatched_checksums(void **state)
 /* Computes the checksums the loader would (with base 0): then strict passes. */
 static void test_qemu_checksummed(void **state)
 {
-	struct blob r = load("q35-smp8-512m", "rsdp");
-	struct blob t = load("q35-smp8-512m", "tables");
+	struct test_blob r = load("q35-smp8-512m", "rsdp");
+	struct test_blob t = load("q35-smp8-512m", "tables");
 	u32 rsdt = qemu_rsdt(&r), n = (get32(t.p + rsdt + 4) - HDR) / 4;
 
 	fix_sum(r.p, 20, 8);
@@ -242,8 +218,8 @@ static void test_qemu_checksummed(void **state)
 /* The RSDT is the last table: any shorter blob must be refused, cleanly. */
 static void test_qemu_truncated(void **state)
 {
-	struct blob r = load("q35-smp4-512m", "rsdp");
-	struct blob t = load("q35-smp4-512m", "tables");
+	struct test_blob r = load("q35-smp4-512m", "rsdp");
+	struct test_blob t = load("q35-smp4-512m", "tables");
 	u32 rsdt = qemu_rsdt(&r), end = rsdt + get32(t.p + rsdt + 4);
 
 	for (u32 len = 0; len <= end + 64; len++) {
@@ -268,8 +244,8 @@ static void test_qemu_truncated(void **state)
 
 static void test_qemu_bare_madt(void **state)
 {
-	struct blob r = load("q35-smp4-512m", "rsdp");
-	struct blob t = load("q35-smp4-512m", "tables");
+	struct test_blob r = load("q35-smp4-512m", "rsdp");
+	struct test_blob t = load("q35-smp4-512m", "tables");
 	u32 rsdt = qemu_rsdt(&r), madt = get32(t.p + rsdt + HDR + 4);
 	u32 len = get32(t.p + madt + 4);
 	u8 *m = malloc(len);

@@ -23,6 +23,7 @@
 #include <svsm/acpi.h>
 #include <svsm/acpi_loader.h>
 #include <svsm/errno.h>
+#include "support/test_data.h"
 
 #define CMD ACPI_LOADER_CMD_LEN
 #define HDR 36u
@@ -68,38 +69,13 @@ static u8 *dup(const void *p, size_t len)
 
 /* --- captured QEMU blobs -------------------------------------------------- */
 
-struct file {
-	u8 *p;
-	size_t len;
-};
-
-static struct file load(const char *machine, const char *name)
+static struct test_blob load(const char *machine, const char *file)
 {
-	char path[256];
-	struct file f;
-	FILE *fp;
-	long n;
-
-	snprintf(path, sizeof(path), "tests/data/acpi/%s/%s", machine, name);
-	fp = fopen(path, "rb");
-	if (!fp) {
-		fail_msg("cannot open %s (run the tests from the repo root)",
-			 path);
-	}
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	assert_true(n >= 0);
-	rewind(fp);
-	f.len = (size_t)n;
-	f.p = malloc(f.len ? f.len : 1);
-	assert_non_null(f.p);
-	assert_int_equal(fread(f.p, 1, f.len, fp), f.len);
-	fclose(fp);
-	return f;
+	return test_load_acpi_blob(machine, file);
 }
 
 struct qemu {
-	struct file rsdp, tables, script;
+	struct test_blob rsdp, tables, script;
 	struct acpi_blob blobs[2];
 };
 
@@ -131,7 +107,7 @@ static int qemu_apply(struct qemu *q)
 static struct acpi_cpu cpus[64];
 static struct acpi_cpu_list list;
 
-static int find_cpus(const struct file *r, const struct file *t, u32 flags)
+static int find_cpus(const struct test_blob *r, const struct test_blob *t, u32 flags)
 {
 	list = (struct acpi_cpu_list){ .cpus = cpus, .max = 64 };
 	memset(&err, 0x55, sizeof(err));
@@ -169,7 +145,7 @@ static u32 qemu_checksums(const struct qemu *q, u32 *offs, u32 max)
 }
 
 /* The table at off sums to zero over its Length. */
-static void assert_table_sums(const struct file *t, u32 off)
+static void assert_table_sums(const struct test_blob *t, u32 off)
 {
 	assert_true(off + HDR <= t->len);
 	assert_true(get32(t->p + off + 4) <= t->len - off);
@@ -179,7 +155,7 @@ static void assert_table_sums(const struct file *t, u32 off)
 /* RSDP, RSDT, every table in it, and the DSDT named by the FADT. */
 static void assert_all_tables_sum(const struct qemu *q)
 {
-	const struct file *t = &q->tables;
+	const struct test_blob *t = &q->tables;
 	u32 rsdt = get32(q->rsdp.p + 16);
 	u32 n = (get32(t->p + rsdt + 4) - HDR) / 4;
 
@@ -199,18 +175,18 @@ static void assert_all_tables_sum(const struct qemu *q)
 
 /* Only checksum bytes change: the loader adds 0 to every pointer. */
 static void assert_only_checksums_changed(const struct qemu *q,
-					  const struct file *rsdp,
-					  const struct file *tables)
+					  const struct test_blob *rsdp,
+					  const struct test_blob *tables)
 {
 	u32 offs[MAX_CMDS], n = qemu_checksums(q, offs, MAX_CMDS);
 	u32 changed = 0;
 
 	for (u32 i = 0; i < n; i++) {
 		const u8 *c = q->script.p + offs[i];
-		const struct file *now = strcmp((const char *)c + 4, RSDP) ?
+		const struct test_blob *now = strcmp((const char *)c + 4, RSDP) ?
 						 &q->tables :
 						 &q->rsdp;
-		const struct file *was = now == &q->rsdp ? rsdp : tables;
+		const struct test_blob *was = now == &q->rsdp ? rsdp : tables;
 		u32 at = get32(c + 60);
 
 		assert_int_equal(was->p[at], 0); /* QEMU leaves them zero */
@@ -228,7 +204,7 @@ static void test_qemu_machines(void **state)
 {
 	for (u32 m = 0; m < ARRAY_SIZE(machines); m++) {
 		struct qemu q;
-		struct file r0, t0;
+		struct test_blob r0, t0;
 
 		qemu_load(&q, machines[m].name);
 		assert_int_equal(q.script.len % CMD, 0);
@@ -242,8 +218,8 @@ static void test_qemu_machines(void **state)
 		assert_int_equal(list.count, machines[m].cpus);
 		assert_int_equal(list.disabled, machines[m].disabled);
 		assert_all_tables_sum(&q);
-		r0 = (struct file){ dup(q.rsdp.p, q.rsdp.len), q.rsdp.len };
-		t0 = (struct file){ dup(q.tables.p, q.tables.len),
+		r0 = (struct test_blob){ dup(q.rsdp.p, q.rsdp.len), q.rsdp.len };
+		t0 = (struct test_blob){ dup(q.tables.p, q.tables.len),
 				    q.tables.len };
 		/* Running it again changes nothing. */
 		assert_int_equal(qemu_apply(&q), 0);
@@ -254,8 +230,8 @@ static void test_qemu_machines(void **state)
 		qemu_load(&q, machines[m].name);
 		free(r0.p);
 		free(t0.p);
-		r0 = (struct file){ dup(q.rsdp.p, q.rsdp.len), q.rsdp.len };
-		t0 = (struct file){ dup(q.tables.p, q.tables.len),
+		r0 = (struct test_blob){ dup(q.rsdp.p, q.rsdp.len), q.rsdp.len };
+		t0 = (struct test_blob){ dup(q.tables.p, q.tables.len),
 				    q.tables.len };
 		assert_int_equal(qemu_apply(&q), 0);
 		assert_only_checksums_changed(&q, &r0, &t0);
@@ -345,10 +321,10 @@ static void test_qemu_truncated(void **state)
 static void test_qemu_other_names(void **state)
 {
 	struct qemu q;
-	struct file t0;
+	struct test_blob t0;
 
 	qemu_load(&q, "q35-smp2-512m");
-	t0 = (struct file){ dup(q.tables.p, q.tables.len), q.tables.len };
+	t0 = (struct test_blob){ dup(q.tables.p, q.tables.len), q.tables.len };
 	q.blobs[0].name = "opt/acpi/rsdp";
 	q.blobs[1].name = "opt/acpi/tables";
 	assert_int_equal(qemu_apply(&q), 0);
@@ -376,7 +352,7 @@ static void test_qemu_vmgenid(void **state)
 {
 	static u8 guid[4096];
 	struct qemu q;
-	struct file t0;
+	struct test_blob t0;
 	struct acpi_blob b[3];
 
 	qemu_load(&q, "q35-smp2-vmgenid");
@@ -384,7 +360,7 @@ static void test_qemu_vmgenid(void **state)
 	assert_int_equal(find_cpus(&q.rsdp, &q.tables, 0), 0);
 	assert_int_equal(list.count, 2);
 	assert_all_tables_sum(&q);
-	t0 = (struct file){ dup(q.tables.p, q.tables.len), q.tables.len };
+	t0 = (struct test_blob){ dup(q.tables.p, q.tables.len), q.tables.len };
 	memcpy(b, q.blobs, sizeof(q.blobs));
 	b[2] = (struct acpi_blob){ "etc/vmgenid_guid", guid, sizeof(guid) };
 	assert_int_equal(acpi_loader_apply(q.script.p, q.script.len, b, 3,
