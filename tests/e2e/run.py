@@ -8,6 +8,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -454,6 +455,7 @@ def test_build_is_reproducible_and_measured(args):
     digests = []
     for n in (1, 2):
         out = "build/e2e-repro%d" % n
+        shutil.rmtree(out, ignore_errors=True)  # two builds from scratch
         r = subprocess.run(["make", "BUILD=" + out, "BIN=" + out + "/bin",
                             out + "/bin/coconut-qemu.igvm"],
                            capture_output=True, text=True)
