@@ -714,6 +714,25 @@ static int check_record(struct ctx *c, u32 type)
 	}
 }
 
+bool igvm_is_parameter_usage(u32 type)
+{
+	switch (type) {
+	case IGVM_VHT_VP_COUNT_PARAMETER:
+	case IGVM_VHT_SRAT:
+	case IGVM_VHT_MADT:
+	case IGVM_VHT_MMIO_RANGES:
+	case IGVM_VHT_MEMORY_MAP:
+	case IGVM_VHT_COMMAND_LINE:
+	case IGVM_VHT_SLIT:
+	case IGVM_VHT_PPTT:
+	case IGVM_VHT_DEVICE_TREE:
+	case IGVM_VHT_ENVIRONMENT_INFO_PARAMETER:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* --- iteration ------------------------------------------------------------ */
 
 void igvm_iter_init(struct igvm_iter *it, struct igvm_file *file)

@@ -21,32 +21,13 @@
 
 #include "../../tools/igvmmeasure/igvmmeasure.h"
 
+#include "igvm_crc.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 void svsm_panic(const char *file, int line, const char *fmt, ...)
 {
 	abort();
-}
-
-static void fix_crc(u8 *buf, size_t len)
-{
-	u32 fixed, crc, zero = 0;
-	u64 off, vhs;
-
-	if (len < 32) {
-		return;
-	}
-	fixed = rd32(buf + 4) == 1 ? 24 : 32;
-	off = rd32(buf + 8);
-	vhs = rd32(buf + 12);
-	if (off + vhs > len) {
-		return;
-	}
-	crc = crc32_update(0, buf, 0x14);
-	crc = crc32_update(crc, &zero, 4);
-	crc = crc32_update(crc, buf + 0x18, fixed - 0x18);
-	crc = crc32_update(crc, buf + off, vhs);
-	memcpy(buf + 0x14, &crc, 4);
 }
 
 static FILE *sink(void)
@@ -128,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf = malloc(len ? len : 1);
 	memcpy(buf, data + 1, len);
 	if (data[0] & 1) {
-		fix_crc(buf, len);
+		fuzz_igvm_fix_crc(buf, len);
 	}
 	if (!igvm_open(&f, buf, len, &err)) {
 		run(&f);

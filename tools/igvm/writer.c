@@ -612,25 +612,6 @@ int igvm_add_parameter_area(struct igvm_writer *w, u32 index, u64 nbytes,
 	return ret;
 }
 
-static bool is_usage_type(u32 type)
-{
-	switch (type) {
-	case IGVM_VHT_VP_COUNT_PARAMETER:
-	case IGVM_VHT_SRAT:
-	case IGVM_VHT_MADT:
-	case IGVM_VHT_MMIO_RANGES:
-	case IGVM_VHT_MEMORY_MAP:
-	case IGVM_VHT_COMMAND_LINE:
-	case IGVM_VHT_SLIT:
-	case IGVM_VHT_PPTT:
-	case IGVM_VHT_DEVICE_TREE:
-	case IGVM_VHT_ENVIRONMENT_INFO_PARAMETER:
-		return true;
-	default:
-		return false;
-	}
-}
-
 static int check_area_live(struct igvm_writer *w, const char *what, u32 index)
 {
 	if (index >= IGVM_MAX_PARAM_AREAS ||
@@ -658,7 +639,7 @@ int igvm_add_parameter_usage(struct igvm_writer *w, u32 type, u32 index,
 	const char *what;
 	int ret;
 
-	if (!is_usage_type(type)) {
+	if (!igvm_is_parameter_usage(type)) {
 		return seterr(w, "type 0x%x is not a parameter usage", type);
 	}
 	what = igvm_type_name(type);

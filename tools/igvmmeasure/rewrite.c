@@ -10,6 +10,7 @@
 
 #include <svsm/errno.h>
 #include <svsm/igvm/writer.h>
+#include <svsm/lib/igvm_parse.h>
 
 #include "igvmmeasure.h"
 
@@ -123,25 +124,6 @@ static int emit_usage(struct rewrite *rw, u32 type, const void *body)
 					p.byte_offset);
 }
 
-static bool is_usage(u32 type)
-{
-	switch (type) {
-	case IGVM_VHT_VP_COUNT_PARAMETER:
-	case IGVM_VHT_SRAT:
-	case IGVM_VHT_MADT:
-	case IGVM_VHT_MMIO_RANGES:
-	case IGVM_VHT_MEMORY_MAP:
-	case IGVM_VHT_COMMAND_LINE:
-	case IGVM_VHT_SLIT:
-	case IGVM_VHT_PPTT:
-	case IGVM_VHT_DEVICE_TREE:
-	case IGVM_VHT_ENVIRONMENT_INFO_PARAMETER:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* Returns the writer's result, or -SVSM_ENOTSUP for what it cannot write. */
 static int emit(struct rewrite *rw, const struct igvm_record *rec)
 {
@@ -166,7 +148,7 @@ static int emit(struct rewrite *rw, const struct igvm_record *rec)
 		/* The reader allows only the SNP platform's: replaced. */
 		return 0;
 	default:
-		if (is_usage(rec->type)) {
+		if (igvm_is_parameter_usage(rec->type)) {
 			return emit_usage(rw, rec->type, b);
 		}
 		return -SVSM_ENOTSUP;

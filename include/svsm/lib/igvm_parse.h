@@ -95,6 +95,9 @@ const struct igvm_platform_info *igvm_find_platform(const struct igvm_file *f,
 /* Pointer to `len` bytes of file data at file_offset, or NULL if outside. */
 const u8 *igvm_file_data(const struct igvm_file *f, u32 file_offset, u32 len);
 
+/* True for the parameter-usage types (VP_COUNT, MEMORY_MAP, MADT, ...). */
+bool igvm_is_parameter_usage(u32 type);
+
 /* Human-readable name of a variable header type ("PAGE_DATA"). */
 const char *igvm_type_name(u32 type);
 
